@@ -1,0 +1,26 @@
+namespace Ticker.Grains.Interfaces.Pricing;
+
+/// <summary>
+/// A Black–Scholes–Merton price and its sensitivities, written into a caller-owned struct.
+/// Conventions: vega per 1 volatility point (×0.01), theta per calendar day (÷365), rho per 1 percentage point (×0.01).
+/// </summary>
+public struct Greeks
+{
+    /// <summary>Model price.</summary>
+    public double Price;
+
+    /// <summary>∂price/∂spot.</summary>
+    public double Delta;
+
+    /// <summary>∂²price/∂spot².</summary>
+    public double Gamma;
+
+    /// <summary>Price change for a 1-point (0.01) rise in volatility.</summary>
+    public double Vega;
+
+    /// <summary>Price change for one calendar day passing.</summary>
+    public double Theta;
+
+    /// <summary>Price change for a 1 percentage point (0.01) rise in the rate.</summary>
+    public double Rho;
+}

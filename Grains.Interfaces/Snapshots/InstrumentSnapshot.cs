@@ -1,0 +1,99 @@
+using Ticker.Grains.Interfaces.Instruments;
+using Ticker.Grains.Interfaces.Pricing;
+
+namespace Ticker.Grains.Interfaces.Snapshots;
+
+/// <summary>
+/// The published state of one instrument after a tick: what the snapshot sink writes (a Redis hash, or the
+/// in-memory store) and what readers get back. One struct for underlyings and options; fields that do not
+/// apply to the kind are zero. Contains no references, so batches of snapshots are plain arrays.
+/// </summary>
+public struct InstrumentSnapshot
+{
+    /// <summary>Kite instrument token.</summary>
+    public uint InstrumentToken;
+
+    /// <summary>Underlying, future, call or put.</summary>
+    public InstrumentKind Kind;
+
+    /// <summary>Last traded price.</summary>
+    public double LastPrice;
+
+    /// <summary>Volume traded today.</summary>
+    public long VolumeTraded;
+
+    /// <summary>Open interest.</summary>
+    public long Oi;
+
+    /// <summary>Exchange timestamp of the last tick, Unix seconds.</summary>
+    public long ExchangeTimestamp;
+
+    /// <summary>Last trade time, Unix seconds.</summary>
+    public long LastTradeTime;
+
+    /// <summary>When ingestion received the last tick, Unix microseconds (the start of end-to-end latency).</summary>
+    public long ReceivedAtUs;
+
+    /// <summary>When the grain applied the last tick, Unix microseconds.</summary>
+    public long UpdatedAtUs;
+
+    /// <summary>How many ticks of this instrument have been applied since the grain was activated.</summary>
+    public long Ticks;
+
+    /// <summary>Start of the current bar, Unix seconds (underlyings).</summary>
+    public long BarStart;
+
+    /// <summary>Bar open (underlyings).</summary>
+    public double BarOpen;
+
+    /// <summary>Bar high (underlyings).</summary>
+    public double BarHigh;
+
+    /// <summary>Bar low (underlyings).</summary>
+    public double BarLow;
+
+    /// <summary>Bar close, the last price in the bar (underlyings).</summary>
+    public double BarClose;
+
+    /// <summary>Volume traded within the bar (underlyings).</summary>
+    public long BarVolume;
+
+    /// <summary>Strike (options).</summary>
+    public double Strike;
+
+    /// <summary>Expiry as <see cref="DateOnly.DayNumber"/> (options and futures); 0 when none.</summary>
+    public int ExpiryDayNumber;
+
+    /// <summary>Token of the underlying (options and futures).</summary>
+    public uint UnderlyingToken;
+
+    /// <summary>Underlying price used for the Greeks (options).</summary>
+    public double UnderlyingPrice;
+
+    /// <summary>Outcome of the IV solve (options).</summary>
+    public IvStatus IvStatus;
+
+    /// <summary>Implied volatility as a fraction (0.15 = 15 %); 0 unless <see cref="IvStatus"/> is Ok.</summary>
+    public double Iv;
+
+    /// <summary>Greeks at <see cref="Iv"/>; zero unless <see cref="IvStatus"/> is Ok.</summary>
+    public Greeks Greeks;
+
+    /// <summary>Best bid price (0 when no depth).</summary>
+    public double BidPrice;
+
+    /// <summary>Best bid quantity.</summary>
+    public long BidQuantity;
+
+    /// <summary>Best ask price (0 when no depth).</summary>
+    public double AskPrice;
+
+    /// <summary>Best ask quantity.</summary>
+    public long AskQuantity;
+
+    /// <summary>True for calls and puts.</summary>
+    public readonly bool IsOption => Kind is InstrumentKind.Call or InstrumentKind.Put;
+
+    /// <summary>The expiry as a date, or null.</summary>
+    public readonly DateOnly? Expiry => ExpiryDayNumber == 0 ? null : DateOnly.FromDayNumber(ExpiryDayNumber);
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Ticker.Silo.Commands;
+
+/// <summary>Every subcommand of <c>./ticker</c>, in the order <c>--help</c> lists them.</summary>
+internal static class CommandCatalog
+{
+    /// <summary>Creates the subcommands.</summary>
+    public static IEnumerable<Command> Create()
+    {
+        yield return ScriptCommands.Test();
+        yield return ScriptCommands.Bench();
+    }
+}
