@@ -23,4 +23,7 @@ public enum IvStatus : byte
 
     /// <summary>The price lies in the bounds but the solver did not converge (should not happen; counted if it does).</summary>
     NoConvergence = 6,
+
+    /// <summary>No price of the underlying has been seen yet, so there is no spot to solve against.</summary>
+    NoUnderlyingPrice = 7,
 }

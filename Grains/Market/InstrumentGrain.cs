@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using Ticker.Grains.Interfaces.Instruments;
+using Ticker.Grains.Interfaces.Pricing;
+using Ticker.Grains.Interfaces.Snapshots;
+using Ticker.Grains.Interfaces.Ticks;
+using Ticker.Grains.Pricing;
+
+namespace Ticker.Grains.Market;
+
+/// <summary>
+/// The state of one instrument, as Orleans would keep it in a grain: activated on its first tick by the one shard
+/// worker that owns its token, so its turns never overlap and it needs no lock. An underlying keeps its last price and
+/// OHLCV bars; an option keeps its last tick (with depth), its IV (the warm start for the next solve) and Greeks.
+/// </summary>
+public sealed class InstrumentGrain
+{
+    private const double MicrosPerYear = 365.0 * 86_400 * 1_000_000;
+
+    private readonly ShardContext _context;
+    private readonly long _expiryUnixMicros;
+    private readonly int _underlyingId;
+    private Tick _lastTick;
+    private long _ticks;
+    private long _updatedAtUs;
+    private long _barStartVolume;
+    private long _lastVolume;
+    private UnderlyingBar _bar;
+    private UnderlyingBar _previousBar;
+    private double _iv;
+    private IvStatus _ivStatus;
+    private double _underlyingPrice;
+    private Greeks _greeks;
+
+    /// <summary>Activates the grain of <paramref name="instrument"/>.</summary>
+    /// <param name="instrument">The master row.</param>
+    /// <param name="underlyingId">Master id of the option's underlying, or −1.</param>
+    /// <param name="context">The owning shard's context.</param>
+    public InstrumentGrain(Instrument instrument, int underlyingId, ShardContext context)
+    {
+        Instrument = instrument;
+        _underlyingId = underlyingId;
+        _context = context;
+        _expiryUnixMicros = instrument.Expiry is { } expiry ? OptionClock.ExpiryUnixSeconds(expiry) * 1_000_000 : 0;
+    }
+
+    /// <summary>The master row.</summary>
+    public Instrument Instrument { get; }
+
+    /// <summary>Ticks applied since activation.</summary>
+    public long TickCount => _ticks;
+
+    /// <summary>When the last tick was applied, Unix microseconds (drives idle deactivation).</summary>
+    public long LastActivityUs => _updatedAtUs;
+
+    /// <summary>The last tick applied.</summary>
+    public ref readonly Tick LastTick => ref _lastTick;
+
+    /// <summary>The bar in progress (underlyings and futures).</summary>
+    public UnderlyingBar CurrentBar => _bar;
+
+    /// <summary>The last completed bar (underlyings and futures); <c>Start</c> is 0 before the first rollover.</summary>
+    public UnderlyingBar PreviousBar => _previousBar;
+
+    /// <summary>The last IV solve's outcome (options).</summary>
+    public IvStatus IvStatus => _ivStatus;
+
+    /// <summary>The last good IV (options); the warm start of the next solve.</summary>
+    public double ImpliedVolatility => _iv;
+
+    /// <summary>Position of this grain's snapshot in the batcher's pending batch (conflation).</summary>
+    internal int BatchSlot { get; set; } = -1;
+
+    /// <summary>The batch generation <see cref="BatchSlot"/> belongs to.</summary>
+    internal int BatchGeneration { get; set; } = -1;
+
+    /// <summary>Restores what a previous activation saved when it was deactivated.</summary>
+    internal void Restore(long ticks, double iv)
+    {
+        _ticks = ticks;
+        _iv = iv;
+    }
+
+    /// <summary>
+    /// Applies a tick and writes the resulting snapshot into <paramref name="snapshot"/>.
+    /// </summary>
+    /// <returns>The IV outcome for options, <see cref="IvStatus.None"/> for others.</returns>
+    /// <remarks>Allocates nothing.</remarks>
+    public IvStatus Apply(in Tick tick, long nowUs, ref InstrumentSnapshot snapshot)
+    {
+        _lastTick = tick;
+        _ticks++;
+        _updatedAtUs = nowUs;
+        var status = IvStatus.None;
+        if (Instrument.IsOption)
+        {
+            status = ApplyOption(in tick);
+        }
+        else
+        {
+            ApplyUnderlying(in tick);
+        }
+
+        WriteSnapshot(ref snapshot);
+        return status;
+    }
+
+    /// <summary>Writes the grain's current state into <paramref name="snapshot"/>.</summary>
+    public void WriteSnapshot(ref InstrumentSnapshot snapshot)
+    {
+        ref readonly var tick = ref _lastTick;
+        snapshot.InstrumentToken = Instrument.InstrumentToken;
+        snapshot.Kind = Instrument.Kind;
+        snapshot.LastPrice = tick.LastPrice;
+        snapshot.VolumeTraded = tick.VolumeTraded;
+        snapshot.Oi = tick.Oi;
+        snapshot.ExchangeTimestamp = tick.ExchangeTimestamp;
+        snapshot.LastTradeTime = tick.LastTradeTime;
+        snapshot.ReceivedAtUs = tick.ReceivedAtUs;
+        snapshot.UpdatedAtUs = _updatedAtUs;
+        snapshot.Ticks = _ticks;
+        snapshot.BarStart = _bar.Start;
+        snapshot.BarOpen = _bar.Open;
+        snapshot.BarHigh = _bar.High;
+        snapshot.BarLow = _bar.Low;
+        snapshot.BarClose = _bar.Close;
+        snapshot.BarVolume = _bar.Volume;
+        snapshot.Strike = Instrument.Strike;
+        snapshot.ExpiryDayNumber = Instrument.Expiry?.DayNumber ?? 0;
+        snapshot.UnderlyingToken = Instrument.UnderlyingToken;
+        snapshot.UnderlyingPrice = _underlyingPrice;
+        snapshot.IvStatus = _ivStatus;
+        snapshot.Iv = _ivStatus == IvStatus.Ok ? _iv : 0;
+        snapshot.Greeks = _ivStatus == IvStatus.Ok ? _greeks : default;
+        snapshot.BidPrice = tick.Buy[0].Price;
+        snapshot.BidQuantity = tick.Buy[0].Quantity;
+        snapshot.AskPrice = tick.Sell[0].Price;
+        snapshot.AskQuantity = tick.Sell[0].Quantity;
+    }
+
+    private void ApplyUnderlying(in Tick tick)
+    {
+        var time = TickTimeSeconds(in tick);
+        var start = time - (time % _context.BarIntervalSeconds);
+        var price = tick.LastPrice;
+        if (start > _bar.Start)
+        {
+            if (_bar.Start != 0)
+            {
+                _previousBar = _bar;
+            }
+
+            // The day's cumulative volume when this bar opened; the bar's volume is measured from it.
+            _barStartVolume = _lastVolume;
+            _bar = new UnderlyingBar { Start = start, Open = price, High = price, Low = price, Close = price };
+        }
+        else
+        {
+            // A late tick (start < current bar) still moves the current bar: prices are the latest we know.
+            _bar.High = Math.Max(_bar.High, price);
+            _bar.Low = Math.Min(_bar.Low, price);
+            _bar.Close = price;
+        }
+
+        if (tick.VolumeTraded > 0)
+        {
+            if (_lastVolume == 0)
+            {
+                // The first volume seen: nothing before it can be attributed to this bar.
+                _barStartVolume = tick.VolumeTraded;
+            }
+
+            _lastVolume = tick.VolumeTraded;
+            _bar.Volume = Math.Max(0, _lastVolume - _barStartVolume);
+        }
+
+        _bar.TickCount++;
+    }
+
+    private IvStatus ApplyOption(in Tick tick)
+    {
+        var spot = _context.UnderlyingPrices.Get(_underlyingId);
+        _underlyingPrice = spot;
+        if (!_context.GreeksEnabled)
+        {
+            return _ivStatus = IvStatus.None;
+        }
+
+        if (spot <= 0)
+        {
+            return _ivStatus = IvStatus.NoUnderlyingPrice;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var years = (_expiryUnixMicros - TickTimeMicros(in tick)) / MicrosPerYear;
+        var right = Instrument.Kind == InstrumentKind.Call ? OptionRight.Call : OptionRight.Put;
+        var status = ImpliedVolatility.TrySolve(
+            right, tick.LastPrice, spot, Instrument.Strike, years, _context.RiskFreeRate, _context.DividendYield, _iv, out var sigma);
+        if (status == IvStatus.Ok)
+        {
+            _iv = sigma;
+            BlackScholes.Compute(right, spot, Instrument.Strike, years, _context.RiskFreeRate, _context.DividendYield, sigma, ref _greeks);
+        }
+
+        _context.LastGreeksElapsed = Stopwatch.GetTimestamp() - started;
+        return _ivStatus = status;
+    }
+
+    /// <summary>The tick's market time: the exchange timestamp when sent, else the receive time.</summary>
+    private static long TickTimeMicros(in Tick tick) =>
+        tick.ExchangeTimestamp > 0 ? tick.ExchangeTimestamp * 1_000_000 : tick.ReceivedAtUs;
+
+    private static long TickTimeSeconds(in Tick tick) =>
+        tick.ExchangeTimestamp > 0 ? tick.ExchangeTimestamp : tick.ReceivedAtUs / 1_000_000;
+}

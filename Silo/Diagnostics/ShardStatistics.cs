@@ -1,0 +1,61 @@
+using Ticker.Grains.Batching;
+
+namespace Ticker.Silo.Diagnostics;
+
+/// <summary>
+/// Running totals of one shard, for the status line, <c>/api/status</c> and the status page. Worker fields are
+/// written by the shard worker only, flusher fields by its flusher only; readers tolerate slightly stale values.
+/// </summary>
+public sealed class ShardStatistics
+{
+    /// <summary>Creates the statistics of <paramref name="shard"/>.</summary>
+    public ShardStatistics(int shard) => Shard = shard;
+
+    /// <summary>The shard.</summary>
+    public int Shard { get; }
+
+    /// <summary>Underlying ticks applied (worker).</summary>
+    public long UnderlyingTicks;
+
+    /// <summary>Option ticks applied (worker).</summary>
+    public long OptionTicks;
+
+    /// <summary>Ticks dropped by validation (worker).</summary>
+    public long InvalidTicks;
+
+    /// <summary>Ticks that could not be processed: unknown instrument with validation off (worker).</summary>
+    public long ProcessingErrors;
+
+    /// <summary>Stream entries read (worker).</summary>
+    public long EntriesRead;
+
+    /// <summary>IV solves that succeeded (worker).</summary>
+    public long GreeksComputed;
+
+    /// <summary>IV solves with an undefined outcome (worker).</summary>
+    public long IvFailures;
+
+    /// <summary>Per-tick processing latency, validate to snapshot (worker).</summary>
+    public readonly LatencyHistogram ProcessingLatency = new();
+
+    /// <summary>Batches written (flusher).</summary>
+    public long BatchesFlushed;
+
+    /// <summary>Snapshots written (flusher).</summary>
+    public long SnapshotsWritten;
+
+    /// <summary>Failed write attempts, retried (flusher).</summary>
+    public long FlushFailures;
+
+    /// <summary>Flushes by <see cref="FlushReason"/> (flusher).</summary>
+    public readonly long[] FlushesByReason = new long[5];
+
+    /// <summary>Receive time to snapshot written, per snapshot (flusher).</summary>
+    public readonly LatencyHistogram EndToEndLatency = new();
+
+    /// <summary>Time to write one batch (flusher).</summary>
+    public readonly LatencyHistogram FlushLatency = new();
+
+    /// <summary>Ticks applied.</summary>
+    public long TicksProcessed => Volatile.Read(ref UnderlyingTicks) + Volatile.Read(ref OptionTicks);
+}

@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ticker.Silo.Http;
+using Ticker.Silo.Options;
+
+namespace Ticker.Silo.Hosting;
+
+/// <summary>
+/// Builds and runs a silo process: configuration from appsettings.json, <c>TICKER_</c> environment variables
+/// (<c>TICKER_Batching__WindowMs=50</c>) and command-line options (last wins); Kestrel on loopback; the JSON API.
+/// </summary>
+public static class SiloApplication
+{
+    /// <summary>The default value for the HTTP address: port 5080 on loopback.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Builds the application; <paramref name="configure"/> adds the transport and anything else.</summary>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides, Action<IServiceCollection, IConfiguration> configure)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.Configuration.AddEnvironmentVariables("TICKER_");
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultUrl);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddTickerSilo(builder.Configuration);
+        configure(builder.Services, builder.Configuration);
+
+        var app = builder.Build();
+        app.MapHealthChecks("/health");
+        app.MapTickerApi();
+        return app;
+    }
+
+    /// <summary>
+    /// Starts the application, runs until Ctrl-C, SIGTERM or <paramref name="duration"/>, and stops it gracefully.
+    /// Bad configuration ends it at start-up with one readable line and exit code 2.
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplication app, TimeSpan? duration, Func<IServiceProvider, CancellationToken, Task>? whileRunning = null)
+    {
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConfigurationError(ex))
+        {
+            await Console.Error.WriteLineAsync($"ticker: cannot start: {Describe(ex)}").ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return 2;
+        }
+
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        if (duration is { } d)
+        {
+            stop.CancelAfter(d);
+        }
+
+        var side = whileRunning?.Invoke(app.Services, stop.Token) ?? Task.CompletedTask;
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Duration over, or the host is stopping.
+        }
+
+        await app.StopAsync().ConfigureAwait(false);
+        await side.ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static bool IsConfigurationError(Exception ex) =>
+        ex is OptionsValidationException or InvalidOperationException or FormatException or IOException
+        || ex.GetType().Name.Contains("Csv", StringComparison.Ordinal)
+        || (ex.InnerException is { } inner && IsConfigurationError(inner));
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        OptionsValidationException v => "invalid configuration: " + string.Join("; ", v.Failures),
+        { InnerException: OptionsValidationException inner } => Describe(inner),
+        { InnerException: { } inner } => $"{ex.Message} ({inner.Message})",
+        _ => ex.Message,
+    };
+}

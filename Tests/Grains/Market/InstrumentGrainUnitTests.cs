@@ -1,0 +1,137 @@
+using Ticker.Grains.Interfaces.Instruments;
+using Ticker.Grains.Interfaces.Pricing;
+using Ticker.Grains.Interfaces.Snapshots;
+using Ticker.Grains.Market;
+using Ticker.Grains.Pricing;
+using Ticker.Tests.Infrastructure;
+
+namespace Ticker.Tests.Grains.Market;
+
+public sealed class InstrumentGrainUnitTests
+{
+    private static ShardContext Context(bool greeks = true) =>
+        new(0, TestMarket.Master.Count, new GreeksOptions { Enabled = greeks, RiskFreeRate = 0.065, DividendYield = 0.01 }, new GrainOptions());
+
+    [Fact]
+    public void Underlying_bars_roll_over_on_interval_boundaries()
+    {
+        var context = Context();
+        var directory = new GrainDirectory(TestMarket.Master, context);
+        TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var id);
+        var grain = directory.GetOrActivate(id);
+        var snapshot = new InstrumentSnapshot();
+
+        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0, 5), volume: 1000), TestMarket.Us(4, 0, 5), ref snapshot);
+        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24010, TestMarket.Us(4, 0, 30), volume: 1500), TestMarket.Us(4, 0, 30), ref snapshot);
+        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 23990, TestMarket.Us(4, 0, 59), volume: 1800), TestMarket.Us(4, 0, 59), ref snapshot);
+
+        Assert.Equal(TestMarket.Us(4, 0) / 1_000_000, snapshot.BarStart);
+        Assert.Equal((24000.0, 24010.0, 23990.0, 23990.0), (snapshot.BarOpen, snapshot.BarHigh, snapshot.BarLow, snapshot.BarClose));
+        Assert.Equal(800, snapshot.BarVolume);
+
+        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24020, TestMarket.Us(4, 1, 0), volume: 2000), TestMarket.Us(4, 1, 0), ref snapshot);
+
+        Assert.Equal(TestMarket.Us(4, 1) / 1_000_000, snapshot.BarStart);
+        Assert.Equal((24020.0, 24020.0, 24020.0, 24020.0), (snapshot.BarOpen, snapshot.BarHigh, snapshot.BarLow, snapshot.BarClose));
+        Assert.Equal(200, snapshot.BarVolume);
+        Assert.Equal(TestMarket.Us(4, 0) / 1_000_000, grain.PreviousBar.Start);
+        Assert.Equal(23990.0, grain.PreviousBar.Close);
+        Assert.Equal(4, snapshot.Ticks);
+    }
+
+    [Fact]
+    public void Option_tick_recovers_the_volatility_it_was_priced_with_and_its_greeks()
+    {
+        var context = Context();
+        var directory = new GrainDirectory(TestMarket.Master, context);
+        var call = TestMarket.NiftyOption(InstrumentKind.Call, 24100);
+        TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var niftyId);
+        TestMarket.Master.TryGetId(call.InstrumentToken, out var callId);
+        context.UnderlyingPrices.Set(niftyId, 24000);
+        var now = TestMarket.Us(4, 0);
+        var years = OptionClock.YearsToExpiry(call.Expiry!.Value, now);
+        var price = BlackScholes.Price(OptionRight.Call, 24000, call.Strike, years, 0.065, 0.01, 0.2);
+        var expected = new Greeks();
+        BlackScholes.Compute(OptionRight.Call, 24000, call.Strike, years, 0.065, 0.01, 0.2, ref expected);
+        var tick = TestMarket.Tick(call.InstrumentToken, price, now);
+        var snapshot = new InstrumentSnapshot();
+
+        var status = directory.GetOrActivate(callId).Apply(tick, now, ref snapshot);
+
+        Assert.Equal(IvStatus.Ok, status);
+        Assert.Equal(0.2, snapshot.Iv, 8);
+        Assert.Equal(expected.Delta, snapshot.Greeks.Delta, 8);
+        Assert.Equal(expected.Gamma, snapshot.Greeks.Gamma, 10);
+        Assert.Equal(expected.Vega, snapshot.Greeks.Vega, 8);
+        Assert.Equal(expected.Theta, snapshot.Greeks.Theta, 8);
+        Assert.Equal(24000, snapshot.UnderlyingPrice);
+        Assert.Equal(tick.Buy[0].Price, snapshot.BidPrice);
+        Assert.Equal(tick.Sell[0].Price, snapshot.AskPrice);
+        Assert.Equal(call.Strike, snapshot.Strike);
+        Assert.Equal(call.Expiry!.Value.DayNumber, snapshot.ExpiryDayNumber);
+    }
+
+    [Fact]
+    public void Undefined_iv_is_a_status_with_zero_greeks_never_nan()
+    {
+        var context = Context();
+        var directory = new GrainDirectory(TestMarket.Master, context);
+        var call = TestMarket.NiftyOption(InstrumentKind.Call, 23500);
+        TestMarket.Master.TryGetId(call.InstrumentToken, out var callId);
+        var grain = directory.GetOrActivate(callId);
+        var snapshot = new InstrumentSnapshot();
+
+        var noSpot = grain.Apply(TestMarket.Tick(call.InstrumentToken, 600, TestMarket.Us(4, 0)), TestMarket.Us(4, 0), ref snapshot);
+        Assert.Equal(IvStatus.NoUnderlyingPrice, noSpot);
+
+        TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var niftyId);
+        context.UnderlyingPrices.Set(niftyId, 24000);
+        var belowIntrinsic = grain.Apply(TestMarket.Tick(call.InstrumentToken, 100, TestMarket.Us(4, 0)), TestMarket.Us(4, 0), ref snapshot);
+
+        Assert.Equal(IvStatus.BelowIntrinsic, belowIntrinsic);
+        Assert.Equal(IvStatus.BelowIntrinsic, snapshot.IvStatus);
+        Assert.Equal(0, snapshot.Iv);
+        Assert.Equal(default, snapshot.Greeks);
+    }
+
+    [Fact]
+    public void Greeks_off_publishes_prices_only()
+    {
+        var context = Context(greeks: false);
+        var directory = new GrainDirectory(TestMarket.Master, context);
+        var put = TestMarket.NiftyOption(InstrumentKind.Put, 24000);
+        TestMarket.Master.TryGetId(put.InstrumentToken, out var id);
+        var snapshot = new InstrumentSnapshot();
+
+        var status = directory.GetOrActivate(id).Apply(TestMarket.Tick(put.InstrumentToken, 120, TestMarket.Us(4, 0)), TestMarket.Us(4, 0), ref snapshot);
+
+        Assert.Equal(IvStatus.None, status);
+        Assert.Equal(120, snapshot.LastPrice);
+        Assert.Equal(0, snapshot.Iv);
+    }
+
+    [Fact]
+    public void Idle_grains_are_deactivated_and_come_back_with_their_tick_count()
+    {
+        var directory = new GrainDirectory(TestMarket.Master, Context());
+        TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var id);
+        var snapshot = new InstrumentSnapshot();
+        var grain = directory.GetOrActivate(id);
+        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0)), TestMarket.Us(4, 0), ref snapshot);
+        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24001, TestMarket.Us(4, 0, 1)), TestMarket.Us(4, 0, 1), ref snapshot);
+
+        Assert.Equal(0, directory.DeactivateIdle(TestMarket.Us(4, 0, 1)));
+        Assert.Equal(1, directory.ActiveCount);
+        Assert.Equal(1, directory.DeactivateIdle(TestMarket.Us(4, 10)));
+        Assert.Equal(0, directory.ActiveCount);
+        Assert.Null(directory.Find(id));
+
+        var again = directory.GetOrActivate(id);
+        again.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24002, TestMarket.Us(4, 11)), TestMarket.Us(4, 11), ref snapshot);
+
+        Assert.NotSame(grain, again);
+        Assert.Equal(3, snapshot.Ticks);
+        Assert.Equal(2, directory.Activations);
+        Assert.Equal(1, directory.Deactivations);
+    }
+}
