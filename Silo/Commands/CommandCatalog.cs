@@ -9,6 +9,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create()
     {
         yield return DemoCommand.Create();
+        yield return DecodeCommand.Create();
+        yield return MasterCommand.Create();
         yield return ScriptCommands.Test();
         yield return ScriptCommands.Bench();
     }
