@@ -193,7 +193,7 @@ public sealed class InstrumentGrain
         var started = Stopwatch.GetTimestamp();
         var years = (_expiryUnixMicros - TickTimeMicros(in tick)) / MicrosPerYear;
         var right = Instrument.Kind == InstrumentKind.Call ? OptionRight.Call : OptionRight.Put;
-        var status = ImpliedVolatility.TrySolve(
+        var status = Pricing.ImpliedVolatility.TrySolve(
             right, tick.LastPrice, spot, Instrument.Strike, years, _context.RiskFreeRate, _context.DividendYield, _iv, out var sigma);
         if (status == IvStatus.Ok)
         {
