@@ -39,7 +39,7 @@ public static class InstrumentCsv
     /// <param name="reader">The CSV text, header first.</param>
     /// <param name="map">Derivative name → index tradingsymbol; <see cref="UnderlyingMap.Default"/> when null.</param>
     /// <exception cref="InstrumentCsvException">The header or a row is malformed, or a token appears twice.</exception>
-    public static InstrumentMaster Load(TextReader reader, UnderlyingMap? map = null) => Load(reader, "<stream>", map);
+    public static InstrumentMaster Load(TextReader reader, UnderlyingMap? map = null) => LoadCore(reader, "<stream>", map);
 
     /// <summary>Reads a Kite instruments CSV file and builds the master from it.</summary>
     /// <param name="path">The file.</param>
@@ -50,7 +50,7 @@ public static class InstrumentCsv
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Load(reader, $"'{path}'", map);
+        return LoadCore(reader, $"'{path}'", map);
     }
 
     /// <summary>Writes instruments as a Kite instruments CSV (header and one row each, <c>\n</c> line ends).</summary>
@@ -93,7 +93,7 @@ public static class InstrumentCsv
         }
     }
 
-    private static InstrumentMaster Load(TextReader reader, string source, UnderlyingMap? map)
+    private static InstrumentMaster LoadCore(TextReader reader, string source, UnderlyingMap? map)
     {
         ArgumentNullException.ThrowIfNull(reader);
 
