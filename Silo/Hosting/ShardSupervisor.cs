@@ -21,6 +21,7 @@ public sealed partial class ShardSupervisor : BackgroundService
 {
     private readonly ITickStream _stream;
     private readonly ISnapshotSink _sink;
+    private readonly ISnapshotReader _snapshots;
     private readonly InstrumentMaster _master;
     private readonly TickValidator _validator;
     private readonly ShardMap _map;
@@ -39,6 +40,7 @@ public sealed partial class ShardSupervisor : BackgroundService
     public ShardSupervisor(
         ITickStream stream,
         ISnapshotSink sink,
+        ISnapshotReader snapshots,
         InstrumentMaster master,
         TickValidator validator,
         ShardMap map,
@@ -53,6 +55,7 @@ public sealed partial class ShardSupervisor : BackgroundService
     {
         _stream = stream;
         _sink = sink;
+        _snapshots = snapshots;
         _master = master;
         _validator = validator;
         _map = map;
@@ -96,7 +99,7 @@ public sealed partial class ShardSupervisor : BackgroundService
     {
         await using var reader = await _stream.OpenReaderAsync(shard, stoppingToken).ConfigureAwait(false);
         var worker = new ShardWorker(
-            reader, _sink, _master, _validator, _map, _batching, _grains, _greeks, _time,
+            reader, _sink, _snapshots, _master, _validator, _map, _batching, _grains, _greeks, _time,
             _loggers.CreateLogger<ShardWorker>(), _statistics.Shards[shard], _observer);
         lock (_workers)
         {
