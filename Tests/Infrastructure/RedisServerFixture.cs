@@ -41,9 +41,8 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    /// <summary>Creates a fixture; call <see cref="StartAsync"/> (or use <see cref="StartNewAsync"/>).</summary>
-    /// <param name="options">How to run the server.</param>
-    public RedisServerFixture(RedisServerFixtureOptions options)
+    // xunit allows a fixture one public constructor; other options go through StartNewAsync.
+    private RedisServerFixture(RedisServerFixtureOptions options)
     {
         _options = options;
         _password = options.RequirePass;
