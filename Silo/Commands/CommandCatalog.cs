@@ -9,6 +9,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create()
     {
         yield return DemoCommand.Create();
+        yield return SiloCommand.Create();
         yield return DecodeCommand.Create();
         yield return MasterCommand.Create();
         yield return ScriptCommands.Test();
