@@ -16,6 +16,7 @@ namespace Ticker.Silo.Transports.Redis;
 internal sealed partial class RedisShardReader : ITickStreamReader, IRespReplyHandler
 {
     private static readonly TimeSpan ReplyAllowance = TimeSpan.FromSeconds(5);
+    private static readonly byte[] DeadLetterKey = Encoding.UTF8.GetBytes(TickerKeys.DeadLetter);
 
     private readonly RedisConnector _connector;
     private readonly RedisConnection _read;
@@ -229,16 +230,19 @@ internal sealed partial class RedisShardReader : ITickStreamReader, IRespReplyHa
         using var batch = new RedisBatch();
         foreach (var (id, reason, payload) in _dead)
         {
-            batch.BeginCommand(11);
+            batch.BeginCommand(14);
             batch.Arg("XADD"u8);
-            batch.Arg(Encoding.UTF8.GetBytes(TickerKeys.DeadLetter));
+            batch.Arg(DeadLetterKey);
             batch.Arg("MAXLEN"u8);
             batch.Arg("~"u8);
             batch.Arg(10_000);
             batch.Arg("*"u8);
             batch.Arg("stream"u8);
             batch.Arg(_keyBytes);
-            batch.Arg(Encoding.UTF8.GetBytes($"id {id} reason {reason}"));
+            batch.Arg("id"u8);
+            batch.Arg(id.ToString());
+            batch.Arg("reason"u8);
+            batch.Arg(reason);
             batch.Arg("payload"u8);
             batch.Arg(payload);
         }

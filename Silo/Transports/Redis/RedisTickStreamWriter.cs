@@ -19,7 +19,7 @@ namespace Ticker.Silo.Transports.Redis;
 /// </summary>
 public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespReplyHandler
 {
-    private static readonly long BacklogCheckInterval = Stopwatch.Frequency / 50;
+    private static readonly long BacklogRefreshInterval = Stopwatch.Frequency;
 
     private readonly RedisConnector _connector;
     private readonly RedisTransportOptions _options;
@@ -284,6 +284,7 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
             {
                 _states[shard] = WriteState.Idle;
                 Interlocked.Increment(ref _entriesWritten);
+                Interlocked.Increment(ref _backlog[shard]);
             }
             else if (error.Contains("equal or smaller", StringComparison.Ordinal))
             {
@@ -329,6 +330,7 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
             {
                 _states[shard] = WriteState.Idle;
                 Interlocked.Increment(ref _entriesWritten);
+                Interlocked.Increment(ref _backlog[shard]);
             }
             else
             {
@@ -362,43 +364,46 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
         _groupsReady = true;
     }
 
+    /// <summary>
+    /// Waits while a shard this write goes to is at the backlog limit. The backlog kept per shard is an upper bound
+    /// (the last measurement plus every entry written since), so no burst can outrun it; Redis is asked again only
+    /// when the bound reaches the limit, or once a second to keep the figure fresh.
+    /// </summary>
     private async Task ThrottleAsync(RedisConnection redis, CancellationToken cancellationToken)
     {
-        var logged = false;
-        while (true)
+        var stale = Stopwatch.GetTimestamp() - _backlogCheckedAt >= BacklogRefreshInterval;
+        if (stale || AnyPendingShardFull())
         {
-            var now = Stopwatch.GetTimestamp();
-            if (now - _backlogCheckedAt >= BacklogCheckInterval || MaxObservedBacklog >= _options.MaxBacklog / 2)
-            {
-                await MeasureBacklogAsync(redis, cancellationToken).ConfigureAwait(false);
-                _backlogCheckedAt = Stopwatch.GetTimestamp();
-            }
+            await MeasureBacklogAsync(redis, cancellationToken).ConfigureAwait(false);
+        }
 
-            var full = false;
-            for (var shard = 0; shard < _states.Length; shard++)
-            {
-                full |= _states[shard] == WriteState.Pending && _backlog[shard] >= _options.MaxBacklog;
-            }
+        if (!AnyPendingShardFull())
+        {
+            return;
+        }
 
-            if (!full)
-            {
-                if (logged)
-                {
-                    LogThrottleEnded(_logger);
-                }
-
-                return;
-            }
-
-            if (!logged)
-            {
-                LogThrottled(_logger, MaxObservedBacklog, _options.MaxBacklog);
-                logged = true;
-            }
-
+        LogThrottled(_logger, MaxObservedBacklog, _options.MaxBacklog);
+        do
+        {
             Interlocked.Increment(ref _throttleWaits);
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            await MeasureBacklogAsync(redis, cancellationToken).ConfigureAwait(false);
         }
+        while (AnyPendingShardFull());
+        LogThrottleEnded(_logger);
+    }
+
+    private bool AnyPendingShardFull()
+    {
+        for (var shard = 0; shard < _states.Length; shard++)
+        {
+            if (_states[shard] == WriteState.Pending && Volatile.Read(ref _backlog[shard]) >= _options.MaxBacklog)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task MeasureBacklogAsync(RedisConnection redis, CancellationToken cancellationToken)
@@ -416,6 +421,8 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
             var length = (await lengths[shard].ConfigureAwait(false)).AsInt64();
             Volatile.Write(ref _backlog[shard], GroupBacklog(await groups[shard].ConfigureAwait(false), length));
         }
+
+        _backlogCheckedAt = Stopwatch.GetTimestamp();
     }
 
     /// <summary>Pending plus unread entries of the ticker group (the stream length when Redis cannot tell the lag).</summary>
