@@ -85,9 +85,9 @@ public static class ImpliedVolatility
 
         var forwardSpot = spot * Math.Exp(-dividendYield * years);
         var forwardStrike = strike * Math.Exp(-rate * years);
-        if (!(forwardSpot > 0 && forwardStrike > 0 && double.IsFinite(forwardSpot) && double.IsFinite(forwardStrike)))
+        if (!(forwardSpot > 0 && forwardStrike > 0 && double.IsFinite(forwardSpot * forwardStrike)))
         {
-            // Rates so extreme that the discount factors over- or underflow.
+            // Rates or prices so extreme that the discounted values over- or underflow.
             return IvStatus.InvalidInput;
         }
 
@@ -115,7 +115,7 @@ public static class ImpliedVolatility
 
         // Normalise the time value to the out-of-the-money call: x ≤ 0, 0 < target < e^(x/2).
         var x = -Math.Abs(Math.Log(forwardSpot / forwardStrike));
-        var target = (price - intrinsic) / (Math.Sqrt(forwardSpot) * Math.Sqrt(forwardStrike));
+        var target = (price - intrinsic) / Math.Sqrt(forwardSpot * forwardStrike);
         var upper = Math.Exp(0.5 * x);
         if (!(target > 0))
         {
@@ -146,8 +146,7 @@ public static class ImpliedVolatility
         var s = warmStart > 0 ? warmStart : coldStart;
         var lo = 0.0;
         var hi = double.PositiveInfinity;
-        var logTarget = Math.Log(target);
-        var logTargetGap = Math.Log(upper - target);
+        var targetGap = upper - target;
         var x2 = x * x;
 
         for (var iteration = 1; iteration <= MaxIterations; iteration++)
@@ -184,7 +183,7 @@ public static class ImpliedVolatility
                 var f1 = d1 * sw1;
                 var f2 = (d2 * sw1 * sw1) + (d1 * sw2);
                 var w = 1.0 / (s * s);
-                var wNext = w + HalleyStep(Math.Log(value) - logTarget, f1, f2, out acceptance);
+                var wNext = w + HalleyStep(Math.Log(value / target), f1, f2, out acceptance);
                 next = wNext > 0 ? 1.0 / Math.Sqrt(wNext) : double.NaN;
             }
             else if (slope > 0 && value > 0.5 * upper && gap > 0)
@@ -194,7 +193,7 @@ public static class ImpliedVolatility
                 var d2 = (-slope * curvature / gap) - (d1 * d1);     // (ln gap)''
                 var f1 = d1 / (2.0 * s);                             // ds/dv = 1/(2s)
                 var f2 = (d2 / (4.0 * s * s)) - (d1 / (4.0 * s * s * s));
-                var vNext = (s * s) + HalleyStep(Math.Log(gap) - logTargetGap, f1, f2, out acceptance);
+                var vNext = (s * s) + HalleyStep(Math.Log(gap / targetGap), f1, f2, out acceptance);
                 next = vNext > 0 ? Math.Sqrt(vNext) : double.NaN;
             }
             else if (slope > 0)

@@ -125,9 +125,9 @@ public static class NormalDistribution
     /// <summary>exp(−x²/2), with x² split so that its rounding error is not magnified by the exponential.</summary>
     private static double GaussianFactor(double x)
     {
-        if (Math.Abs(x) < 1.0)
+        if (Math.Abs(x) < 2.0)
         {
-            // The rounding error of x²/2 < 1/2 moves the result by less than one ulp.
+            // The rounding error of x²/2 < 2 (half an ulp of it) moves the result by less than one ulp.
             return Math.Exp(-0.5 * x * x);
         }
 

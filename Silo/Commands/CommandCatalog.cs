@@ -8,6 +8,7 @@ internal static class CommandCatalog
     /// <summary>Creates the subcommands.</summary>
     public static IEnumerable<Command> Create()
     {
+        yield return GreeksCommand.Create();
         yield return ScriptCommands.Test();
         yield return ScriptCommands.Bench();
     }
