@@ -183,7 +183,7 @@ public static class ImpliedVolatility
                 var f1 = d1 * sw1;
                 var f2 = (d2 * sw1 * sw1) + (d1 * sw2);
                 var w = 1.0 / (s * s);
-                var wNext = w + HalleyStep(Math.Log(value / target), f1, f2, out acceptance);
+                var wNext = w + HalleyStep(LogRatio(value, target), f1, f2, out acceptance);
                 next = wNext > 0 ? 1.0 / Math.Sqrt(wNext) : double.NaN;
             }
             else if (slope > 0 && value > 0.5 * upper && gap > 0)
@@ -193,7 +193,7 @@ public static class ImpliedVolatility
                 var d2 = (-slope * curvature / gap) - (d1 * d1);     // (ln gap)''
                 var f1 = d1 / (2.0 * s);                             // ds/dv = 1/(2s)
                 var f2 = (d2 / (4.0 * s * s)) - (d1 / (4.0 * s * s * s));
-                var vNext = (s * s) + HalleyStep(Math.Log(gap / targetGap), f1, f2, out acceptance);
+                var vNext = (s * s) + HalleyStep(LogRatio(gap, targetGap), f1, f2, out acceptance);
                 next = vNext > 0 ? Math.Sqrt(vNext) : double.NaN;
             }
             else if (slope > 0)
@@ -228,6 +228,13 @@ public static class ImpliedVolatility
 
         totalVol = 0.0;
         return IvStatus.NoConvergence;
+    }
+
+    /// <summary>ln(a/b) for positive a, b: one logarithm, or two when a/b overflows (b subnormal).</summary>
+    private static double LogRatio(double a, double b)
+    {
+        var ratio = a / b;
+        return double.IsFinite(ratio) ? Math.Log(ratio) : Math.Log(a) - Math.Log(b);
     }
 
     /// <summary>The Halley step for f with derivatives f1, f2, or the Newton step where Halley's correction is unsafe.</summary>
