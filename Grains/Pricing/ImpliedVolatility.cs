@@ -7,7 +7,7 @@ namespace Ticker.Grains.Pricing;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The problem is reduced to normalised Black form. With forward-discounted spot S' = S·e^(−qT), discounted strike
+/// The problem is reduced to normalised Black form. With the dividend-discounted spot S' = S·e^(−qT), the discounted strike
 /// K' = K·e^(−rT), x = ln(S'/K') and total volatility s = σ√T, the time value of the option (its price less the
 /// discounted intrinsic value) divided by √(S'K') equals the normalised out-of-the-money call price
 /// b(x̃, s) = e^(x̃/2)Φ(x̃/s + s/2) − e^(−x̃/2)Φ(x̃/s − s/2) with x̃ = −|x| ≤ 0 (put–call parity and the symmetry
@@ -83,9 +83,9 @@ public static class ImpliedVolatility
             return IvStatus.Expired;
         }
 
-        var forwardSpot = spot * Math.Exp(-dividendYield * years);
-        var forwardStrike = strike * Math.Exp(-rate * years);
-        if (!(forwardSpot > 0 && forwardStrike > 0 && double.IsFinite(forwardSpot * forwardStrike)))
+        var discountedSpot = spot * Math.Exp(-dividendYield * years);
+        var discountedStrike = strike * Math.Exp(-rate * years);
+        if (!(discountedSpot > 0 && discountedStrike > 0 && double.IsFinite(discountedSpot * discountedStrike)))
         {
             // Rates or prices so extreme that the discounted values over- or underflow.
             return IvStatus.InvalidInput;
@@ -94,13 +94,13 @@ public static class ImpliedVolatility
         double intrinsic, upperBound;
         if (right == OptionRight.Call)
         {
-            intrinsic = Math.Max(forwardSpot - forwardStrike, 0.0);
-            upperBound = forwardSpot;
+            intrinsic = Math.Max(discountedSpot - discountedStrike, 0.0);
+            upperBound = discountedSpot;
         }
         else
         {
-            intrinsic = Math.Max(forwardStrike - forwardSpot, 0.0);
-            upperBound = forwardStrike;
+            intrinsic = Math.Max(discountedStrike - discountedSpot, 0.0);
+            upperBound = discountedStrike;
         }
 
         if (price >= upperBound)
@@ -114,8 +114,8 @@ public static class ImpliedVolatility
         }
 
         // Normalise the time value to the out-of-the-money call: x ≤ 0, 0 < target < e^(x/2).
-        var x = -Math.Abs(Math.Log(forwardSpot / forwardStrike));
-        var target = (price - intrinsic) / Math.Sqrt(forwardSpot * forwardStrike);
+        var x = -Math.Abs(Math.Log(discountedSpot / discountedStrike));
+        var target = (price - intrinsic) / Math.Sqrt(discountedSpot * discountedStrike);
         var upper = Math.Exp(0.5 * x);
         if (!(target > 0))
         {
