@@ -10,6 +10,7 @@ internal static class CommandCatalog
     {
         yield return DemoCommand.Create();
         yield return SiloCommand.Create();
+        yield return GreeksCommand.Create();
         yield return DecodeCommand.Create();
         yield return MasterCommand.Create();
         yield return ScriptCommands.Test();
