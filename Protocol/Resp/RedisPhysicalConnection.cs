@@ -219,6 +219,13 @@ internal sealed class RedisPhysicalConnection : IRedisSession
                 ThrowHelper.ThrowProtocol("A reply is larger than the largest array .NET can allocate.");
             }
 
+            // Usually the frame ends inside the reader's current segment, so it is a span of it (no slicing).
+            if (reader.CurrentSpanIndex >= length)
+            {
+                Deliver(reader.CurrentSpan.Slice(reader.CurrentSpanIndex - (int)length, (int)length));
+                continue;
+            }
+
             var frame = buffer.Slice(start, length);
             if (frame.IsSingleSegment)
             {

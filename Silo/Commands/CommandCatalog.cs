@@ -10,5 +10,6 @@ internal static class CommandCatalog
     {
         yield return ScriptCommands.Test();
         yield return ScriptCommands.Bench();
+        yield return RedisBenchCommand.Create();
     }
 }
