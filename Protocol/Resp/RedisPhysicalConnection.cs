@@ -135,7 +135,6 @@ internal sealed class RedisPhysicalConnection : IRedisSession
         {
         }
 
-        _shutdown.Dispose();
         FailAll(reason);
         return reason;
     }
@@ -160,6 +159,7 @@ internal sealed class RedisPhysicalConnection : IRedisSession
                         unflushed = 0;
                         if ((await output.FlushAsync(token).ConfigureAwait(false)).IsCompleted)
                         {
+                            Abort(new RedisConnectionException($"The connection to {_endPoint} closed."));
                             return;
                         }
                     }
@@ -167,6 +167,7 @@ internal sealed class RedisPhysicalConnection : IRedisSession
 
                 if ((await output.FlushAsync(token).ConfigureAwait(false)).IsCompleted)
                 {
+                    Abort(new RedisConnectionException($"The connection to {_endPoint} closed."));
                     return;
                 }
             }
