@@ -25,10 +25,11 @@ public sealed class RedisBatch : IDisposable
     private int _length;
     private int _commandCount;
     private int _argsRemaining;
+    private readonly int _initialCapacity;
     private int _capacityHint;
 
     /// <summary>Creates an empty batch.</summary>
-    /// <param name="initialCapacity">The buffer size rented on first use; later batches rent the size last needed.</param>
+    /// <param name="initialCapacity">The buffer size rented on first use; after an execute, the next rent is the size the last batch needed (at least this).</param>
     public RedisBatch(int initialCapacity = DefaultInitialCapacity)
     {
         if (initialCapacity < 64)
@@ -36,6 +37,7 @@ public sealed class RedisBatch : IDisposable
             ThrowHelper.ThrowArgumentOutOfRange(nameof(initialCapacity), "The initial capacity is at least 64 bytes.");
         }
 
+        _initialCapacity = initialCapacity;
         _capacityHint = initialCapacity;
     }
 
@@ -141,7 +143,7 @@ public sealed class RedisBatch : IDisposable
         var buffer = _buffer;
         length = _length;
         commandCount = _commandCount;
-        _capacityHint = Math.Max(_capacityHint, length);
+        _capacityHint = Math.Max(_initialCapacity, length);
         _buffer = [];
         Clear();
         return buffer;

@@ -148,16 +148,13 @@ public sealed class RedisConnection : IAsyncDisposable
             ? long.MaxValue
             : _timeProvider.GetTimestamp() + (long)(timeout.TotalSeconds * _timeProvider.TimestampFrequency);
         var operation = RedisOperation.Rent(payload, length, commandCount, handler, deadline, timeout);
+        operation.RegisterCancellation(cancellationToken);
         var physical = _reconnector.Current;
         if (physical is null || !physical.TrySubmit(operation))
         {
             operation.ReleasePayload();
             operation.TryComplete(NotConnected());
             operation.ReleaseFromPipeline();
-        }
-        else
-        {
-            operation.RegisterCancellation(cancellationToken);
         }
 
         return new ValueTask(operation, operation.Version);

@@ -86,7 +86,10 @@ internal sealed class RedisOperation : IValueTaskSource
         return operation;
     }
 
-    /// <summary>Completes the operation with <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.</summary>
+    /// <summary>
+    /// Completes the operation with <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/>
+    /// fires. Call before the operation is submitted, so no completion can come before the registration.
+    /// </summary>
     public void RegisterCancellation(CancellationToken cancellationToken)
     {
         if (cancellationToken.CanBeCanceled)
@@ -166,9 +169,9 @@ internal sealed class RedisOperation : IValueTaskSource
             _state = Completed;
         }
 
-        // Unregister (not Dispose) so that a completion from inside the cancellation callback cannot deadlock.
+        // Unregister (not Dispose) so that a completion from inside the cancellation callback cannot deadlock;
+        // Release disposes the registration before the operation is pooled again.
         _cancellation.Unregister();
-        _cancellation = default;
         _handler = null;
         if (error is null)
         {
@@ -212,6 +215,9 @@ internal sealed class RedisOperation : IValueTaskSource
             return;
         }
 
+        // Waits for a cancellation callback that is still running, so it can never touch the next use.
+        _cancellation.Dispose();
+        _cancellation = default;
         _core.Reset();
         _handler = null;
         _firstError = null;

@@ -135,7 +135,6 @@ internal sealed class RedisPhysicalConnection : IRedisSession
         {
         }
 
-        _shutdown.Dispose();
         FailAll(reason);
         return reason;
     }
@@ -160,6 +159,7 @@ internal sealed class RedisPhysicalConnection : IRedisSession
                         unflushed = 0;
                         if ((await output.FlushAsync(token).ConfigureAwait(false)).IsCompleted)
                         {
+                            Abort(new RedisConnectionException($"The connection to {_endPoint} closed."));
                             return;
                         }
                     }
@@ -167,6 +167,7 @@ internal sealed class RedisPhysicalConnection : IRedisSession
 
                 if ((await output.FlushAsync(token).ConfigureAwait(false)).IsCompleted)
                 {
+                    Abort(new RedisConnectionException($"The connection to {_endPoint} closed."));
                     return;
                 }
             }
@@ -217,6 +218,13 @@ internal sealed class RedisPhysicalConnection : IRedisSession
             if (length > Array.MaxLength)
             {
                 ThrowHelper.ThrowProtocol("A reply is larger than the largest array .NET can allocate.");
+            }
+
+            // Usually the frame ends inside the reader's current segment, so it is a span of it (no slicing).
+            if (reader.CurrentSpanIndex >= length)
+            {
+                Deliver(reader.CurrentSpan.Slice(reader.CurrentSpanIndex - (int)length, (int)length));
+                continue;
             }
 
             var frame = buffer.Slice(start, length);

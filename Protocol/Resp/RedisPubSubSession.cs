@@ -123,7 +123,6 @@ internal sealed class RedisPubSubSession : IRedisSession
         {
         }
 
-        _shutdown.Dispose();
         foreach (var confirmation in waiting)
         {
             confirmation?.TrySetException(new RedisConnectionException(
@@ -148,6 +147,7 @@ internal sealed class RedisPubSubSession : IRedisSession
 
                 if ((await output.FlushAsync(_shutdown.Token).ConfigureAwait(false)).IsCompleted)
                 {
+                    Abort(new RedisConnectionException($"The subscriber connection to {_endPoint} closed."));
                     return;
                 }
             }

@@ -139,6 +139,26 @@ internal static class RespFormatter
 
     private static int WriteHeader(Span<byte> destination, byte type, int length)
     {
+        // Most headers are one or two digits (argument counts, short keys and values): skip the general formatter.
+        if ((uint)length < 10)
+        {
+            destination[3] = (byte)'\n';
+            destination[2] = (byte)'\r';
+            destination[1] = (byte)('0' + length);
+            destination[0] = type;
+            return 4;
+        }
+
+        if ((uint)length < 100)
+        {
+            destination[4] = (byte)'\n';
+            destination[3] = (byte)'\r';
+            destination[2] = (byte)('0' + (length % 10));
+            destination[1] = (byte)('0' + (length / 10));
+            destination[0] = type;
+            return 5;
+        }
+
         destination[0] = type;
         Utf8Formatter.TryFormat(length, destination[1..], out var digits);
         destination[digits + 1] = (byte)'\r';

@@ -69,6 +69,65 @@ public struct RespFrameScanner
     /// <exception cref="RedisProtocolException">The bytes are not valid RESP2.</exception>
     public bool TryScan(ref SequenceReader<byte> reader, out long frameLength)
     {
+        var unread = reader.UnreadSpan;
+        if (unread.Length == reader.Remaining || _scanned == 0)
+        {
+            // The usual case: the frame starts in the current segment; scan that span with plain indexes.
+            if (TryScanSpan(unread, out var length))
+            {
+                reader.Advance(length);
+                frameLength = length;
+                return true;
+            }
+
+            if (unread.Length == reader.Remaining)
+            {
+                frameLength = 0;
+                return false;
+            }
+
+            // The frame goes on in the next segment: start it again on the whole sequence.
+            Reset();
+        }
+
+        return TryScanSequence(ref reader, out frameLength);
+    }
+
+    private bool TryScanSpan(ReadOnlySpan<byte> span, out int frameLength)
+    {
+        if (_scanned > span.Length)
+        {
+            ThrowHelper.ThrowInvalidOperation("The scanner must be resumed with the same frame start and at least the bytes it has seen.");
+        }
+
+        var position = (int)_scanned;
+        while (true)
+        {
+            var elementStart = position;
+            if (!TryScanElement(span, ref position, out var children))
+            {
+                _scanned = elementStart;
+                frameLength = 0;
+                return false;
+            }
+
+            if (children > 0)
+            {
+                Push(children);
+                continue;
+            }
+
+            if (CloseLevels())
+            {
+                frameLength = position;
+                _scanned = 0;
+                return true;
+            }
+        }
+    }
+
+    private bool TryScanSequence(ref SequenceReader<byte> reader, out long frameLength)
+    {
         var frameStart = reader.Consumed;
         if (_scanned > 0)
         {
@@ -94,33 +153,207 @@ public struct RespFrameScanner
 
             if (children > 0)
             {
-                if (_depth == MaxDepth)
-                {
-                    Fail($"Arrays nest deeper than {MaxDepth} levels.");
-                }
-
-                _remaining[_depth++] = children;
+                Push(children);
                 continue;
             }
 
-            // A whole element (a leaf, an empty array or nil) is done; close every array it completes.
-            while (true)
+            if (CloseLevels())
             {
-                if (_depth == 0)
+                frameLength = reader.Consumed - frameStart;
+                _scanned = 0;
+                return true;
+            }
+        }
+    }
+
+    private void Push(int children)
+    {
+        if (_depth == MaxDepth)
+        {
+            Fail($"Arrays nest deeper than {MaxDepth} levels.");
+        }
+
+        _remaining[_depth++] = children;
+    }
+
+    // A whole element (a leaf, an empty array or nil) is done: close every array it completes. True when the
+    // frame itself is complete.
+    private bool CloseLevels()
+    {
+        while (_depth > 0)
+        {
+            if (--_remaining[_depth - 1] > 0)
+            {
+                return false;
+            }
+
+            _depth--;
+        }
+
+        return true;
+    }
+
+    // The span twin of the sequence scanner below: the same rules over a contiguous buffer.
+    private static bool TryScanElement(ReadOnlySpan<byte> span, ref int position, out int children)
+    {
+        children = 0;
+        if (position >= span.Length)
+        {
+            return false;
+        }
+
+        var type = span[position++];
+        switch (type)
+        {
+            case (byte)'+':
+            case (byte)'-':
+            {
+                var rest = span[position..];
+                var lf = rest.IndexOf((byte)'\n');
+                if (lf < 0)
                 {
-                    frameLength = reader.Consumed - frameStart;
-                    _scanned = 0;
+                    if (rest.Length > MaxLineLength + 1)
+                    {
+                        Fail($"Status or error line is longer than {MaxLineLength} bytes.");
+                    }
+
+                    return false;
+                }
+
+                if (lf == 0 || rest[lf - 1] != (byte)'\r')
+                {
+                    Fail("Status or error line does not end with CRLF.");
+                }
+
+                if (lf - 1 > MaxLineLength)
+                {
+                    Fail($"Status or error line is longer than {MaxLineLength} bytes.");
+                }
+
+                position += lf + 1;
+                return true;
+            }
+
+            case (byte)':':
+                return TryReadInteger(span, ref position, out _);
+            case (byte)'$':
+            {
+                if (!TryReadInteger(span, ref position, out var length))
+                {
+                    return false;
+                }
+
+                if (length == -1)
+                {
                     return true;
                 }
 
-                if (--_remaining[_depth - 1] > 0)
+                CheckLength(length, MaxBulkLength, "Bulk string");
+                if (span.Length - position < length + 2)
                 {
-                    break;
+                    return false;
                 }
 
-                _depth--;
+                position += (int)length;
+                if (span[position] != (byte)'\r' || span[position + 1] != (byte)'\n')
+                {
+                    Fail("Bulk string is not followed by CRLF.");
+                }
+
+                position += 2;
+                return true;
             }
+
+            case (byte)'*':
+            {
+                if (!TryReadInteger(span, ref position, out var count))
+                {
+                    return false;
+                }
+
+                if (count != -1)
+                {
+                    CheckLength(count, MaxArrayLength, "Array");
+                    children = (int)count;
+                }
+
+                return true;
+            }
+
+            default:
+                ThrowHelper.ThrowUnknownType(type);
+                return false;
         }
+    }
+
+    /// <summary>Reads <c>-?[0-9]+\r\n</c> from a span; false when the line is incomplete.</summary>
+    private static bool TryReadInteger(ReadOnlySpan<byte> span, ref int position, out long value)
+    {
+        value = 0;
+        var i = position;
+        if (i >= span.Length)
+        {
+            return false;
+        }
+
+        var negative = span[i] == (byte)'-';
+        if (negative)
+        {
+            i++;
+        }
+
+        ulong magnitude = 0;
+        var digits = 0;
+        while (true)
+        {
+            if (i >= span.Length)
+            {
+                return false;
+            }
+
+            var b = span[i++];
+            if (b == (byte)'\r')
+            {
+                break;
+            }
+
+            var digit = (uint)(b - '0');
+            if (digit > 9)
+            {
+                Fail("Integer contains a character that is not a digit (or lacks its CRLF).");
+            }
+
+            if (++digits > MaxIntegerDigits)
+            {
+                Fail("Integer overflows 64 bits.");
+            }
+
+            magnitude = (magnitude * 10) + digit;
+        }
+
+        if (digits == 0)
+        {
+            Fail("Integer has no digits.");
+        }
+
+        if (magnitude > (negative ? 9_223_372_036_854_775_808UL : long.MaxValue))
+        {
+            Fail("Integer overflows 64 bits.");
+        }
+
+        if (i >= span.Length)
+        {
+            return false;
+        }
+
+        if (span[i++] != (byte)'\n')
+        {
+            Fail("CR is not followed by LF.");
+        }
+
+        position = i;
+        value = negative ? (long)(0UL - magnitude) : (long)magnitude;
+        return true;
     }
 
     // Scans one element's header (and payload for leaves). Returns false, with the reader anywhere, when the
@@ -196,7 +429,7 @@ public struct RespFrameScanner
         var start = reader.Consumed;
         if (!reader.TryAdvanceTo((byte)'\n', advancePastDelimiter: true))
         {
-            if (reader.Remaining > MaxLineLength)
+            if (reader.Remaining > MaxLineLength + 1)
             {
                 Fail($"Status or error line is longer than {MaxLineLength} bytes.");
             }
@@ -204,7 +437,7 @@ public struct RespFrameScanner
             return false;
         }
 
-        if (reader.Consumed - start > MaxLineLength + 1)
+        if (reader.Consumed - start > MaxLineLength + 2)
         {
             Fail($"Status or error line is longer than {MaxLineLength} bytes.");
         }
@@ -222,7 +455,7 @@ public struct RespFrameScanner
     }
 
     /// <summary>Reads <c>-?[0-9]+\r\n</c>; false when the line is incomplete.</summary>
-    internal static bool TryReadInteger(ref SequenceReader<byte> reader, out long value)
+    private static bool TryReadInteger(ref SequenceReader<byte> reader, out long value)
     {
         value = 0;
         if (!reader.TryRead(out var b))

@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return MasterCommand.Create();
         yield return ScriptCommands.Test();
         yield return ScriptCommands.Bench();
+        yield return RedisBenchCommand.Create();
     }
 }

@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Ticker.Tests.Infrastructure;
@@ -17,7 +21,8 @@ namespace Ticker.Tests.Infrastructure;
 /// <para>The server can be stopped (<see cref="StopAsync"/>, SIGTERM: a clean shutdown), killed (<see cref="Kill"/>,
 /// SIGKILL) and started again on the same port and data directory (<see cref="StartAsync"/>,
 /// <see cref="RestartAsync"/>), so reconnection and persistence can be tested. <see cref="SetPasswordAsync"/> and
-/// <see cref="AddAclUserAsync"/> configure authentication at run time (through <c>redis-cli</c>).</para>
+/// <see cref="AddAclUserAsync"/> configure authentication at run time (through <c>redis-cli</c>);
+/// <see cref="RedisServerFixtureOptions.Tls"/> serves TLS with a self-signed certificate.</para>
 /// <para>When redis-server is missing the fixture fails with a message saying to run <c>./ticker test</c>, which
 /// installs it. The server's own log is kept in <see cref="Log"/> and quoted when it fails to start.</para>
 /// </remarks>
@@ -48,6 +53,10 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         _password = options.RequirePass;
         DataDirectory = Directory.CreateTempSubdirectory("ticker-redis-").FullName;
         Port = FreePort();
+        if (options.Tls)
+        {
+            TlsCertificate = CreateCertificate(DataDirectory);
+        }
     }
 
     /// <summary>The TCP port (fixed for the fixture's life, kept across restarts).</summary>
@@ -56,13 +65,18 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>The server's working directory (AOF and RDB files live here; deleted on dispose).</summary>
     public string DataDirectory { get; }
 
+    /// <summary>The server's self-signed certificate when it serves TLS (trust it by thumbprint), otherwise <see langword="null"/>.</summary>
+    public X509Certificate2? TlsCertificate { get; }
+
     /// <summary>
     /// A connection string for <c>RedisConnectionOptions.Parse</c>: <c>127.0.0.1:PORT</c>, plus
-    /// <c>,password=…</c> while the default user has a password.
+    /// <c>,password=…</c> while the default user has a password and <c>,ssl=true,sslHost=localhost</c> with TLS
+    /// (the certificate still has to be trusted; see <see cref="TlsCertificate"/>).
     /// </summary>
-    public string ConnectionString => _password is null
-        ? $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}"
-        : $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)},password={_password}";
+    public string ConnectionString =>
+        $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}"
+        + (_password is null ? string.Empty : $",password={_password}")
+        + (_options.Tls ? ",ssl=true,sslHost=localhost" : string.Empty);
 
     /// <summary>Whether the server process is running.</summary>
     public bool IsRunning => _process is { HasExited: false };
@@ -200,6 +214,12 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         start.ArgumentList.Add(Host);
         start.ArgumentList.Add("-p");
         start.ArgumentList.Add(Port.ToString(CultureInfo.InvariantCulture));
+        if (_options.Tls)
+        {
+            start.ArgumentList.Add("--tls");
+            start.ArgumentList.Add("--insecure");
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -255,6 +275,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         Kill();
         _process?.Dispose();
         _process = null;
+        TlsCertificate?.Dispose();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -292,16 +313,26 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
 
     private List<string> Arguments()
     {
-        List<string> args =
+        var port = Port.ToString(CultureInfo.InvariantCulture);
+        List<string> args = _options.Tls
+            ?
+            [
+                "--port", "0",
+                "--tls-port", port,
+                "--tls-cert-file", Path.Combine(DataDirectory, "tls.crt"),
+                "--tls-key-file", Path.Combine(DataDirectory, "tls.key"),
+                "--tls-auth-clients", "no",
+            ]
+            : ["--port", port];
+        args.AddRange(
         [
-            "--port", Port.ToString(CultureInfo.InvariantCulture),
             "--bind", Host,
             "--dir", DataDirectory,
             "--daemonize", "no",
             "--protected-mode", "no",
             "--logfile", string.Empty,
             "--save", string.Empty,
-        ];
+        ]);
         if (_options.AppendOnly)
         {
             args.AddRange(["--appendonly", "yes", "--appendfsync", "always"]);
@@ -349,16 +380,39 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
             using var client = new TcpClient();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             await client.ConnectAsync(Host, Port, timeout.Token);
-            var stream = client.GetStream();
+            Stream stream = client.GetStream();
+            if (_options.Tls)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, timeout.Token);
+                stream = ssl;
+            }
+
             await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
             var buffer = new byte[64];
             var read = await stream.ReadAsync(buffer, timeout.Token);
             return read > 0 && !Encoding.ASCII.GetString(buffer, 0, read).StartsWith("-LOADING", StringComparison.Ordinal);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or AuthenticationException)
         {
             return false;
         }
+    }
+
+    // A self-signed certificate for localhost and 127.0.0.1, written where redis-server reads it.
+    private static X509Certificate2 CreateCertificate(string directory)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        var now = DateTimeOffset.UtcNow;
+        var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        File.WriteAllText(Path.Combine(directory, "tls.crt"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(directory, "tls.key"), key.ExportPkcs8PrivateKeyPem());
+        return certificate;
     }
 
     private void AppendLog(string? line)

@@ -13,6 +13,13 @@ public sealed class RedisServerFixtureOptions
     /// <summary>The password of the default user (<c>--requirepass</c>); none when <see langword="null"/>.</summary>
     public string? RequirePass { get; set; }
 
+    /// <summary>
+    /// Serves TLS only: the fixture makes a self-signed certificate for <c>localhost</c>/<c>127.0.0.1</c>
+    /// (<see cref="RedisServerFixture.TlsCertificate"/>) and listens with <c>--tls-port</c> on
+    /// <see cref="RedisServerFixture.Port"/> (no plain port; clients need no certificate of their own).
+    /// </summary>
+    public bool Tls { get; set; }
+
     /// <summary>More <c>redis-server</c> arguments, for example <c>["--maxmemory", "64mb"]</c>.</summary>
     public IList<string> ExtraArguments { get; } = [];
 }

@@ -263,6 +263,41 @@ public sealed class RedisConnectionIntegrationTests(RedisServerFixture server) :
     }
 
     [Fact]
+    public async Task Abandoned_batches_drain_their_replies_and_never_leak_into_later_ones()
+    {
+        using var abandoned = new RedisBatch();
+        using var checkedBatch = new RedisBatch();
+        for (var round = 0; round < 100; round++)
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                abandoned.BeginCommand(2);
+                abandoned.Arg("ECHO"u8);
+                abandoned.Arg("ghost");
+            }
+
+            using var cancel = new CancellationTokenSource();
+            var ghost = _connection.ExecuteAsync(abandoned, new TypeRecorder(), cancel.Token);
+            cancel.Cancel();
+
+            checkedBatch.BeginCommand(2);
+            checkedBatch.Arg("ECHO"u8);
+            checkedBatch.Arg(round);
+            var handler = new IntegerBulkHandler(1);
+            await _connection.ExecuteAsync(checkedBatch, handler);
+
+            Assert.Equal(round, handler.Values[0]);
+            try
+            {
+                await ghost;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public async Task Lua_scripts_run_through_eval_and_evalsha()
     {
         const string script = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";

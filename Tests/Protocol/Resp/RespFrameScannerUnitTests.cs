@@ -49,6 +49,37 @@ public sealed class RespFrameScannerUnitTests
 
     [Theory]
     [MemberData(nameof(ValidFrames))]
+    public void Resuming_on_a_segmented_buffer_finds_the_same_frame(string frame)
+    {
+        var bytes = RespTestData.Bytes(frame);
+        for (var split = 1; split < bytes.Length; split++)
+        {
+            var scanner = default(RespFrameScanner);
+            Assert.False(scanner.TryScan(new ReadOnlySequence<byte>(bytes, 0, split), out _));
+
+            Assert.True(scanner.TryScan(RespTestData.TwoSegments(bytes, split), out var length));
+            Assert.Equal(bytes.Length, length);
+
+            scanner = default;
+            Assert.False(scanner.TryScan(RespTestData.OneBytePerSegment(bytes[..split]), out _));
+            Assert.True(scanner.TryScan(RespTestData.OneBytePerSegment(bytes), out length));
+            Assert.Equal(bytes.Length, length);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Garbage))]
+    public void Garbage_in_one_segment_per_byte_is_a_protocol_error(string input, string why)
+    {
+        var bytes = RespTestData.Bytes(input);
+        var scanner = default(RespFrameScanner);
+
+        Assert.Throws<RedisProtocolException>(() => scanner.TryScan(RespTestData.OneBytePerSegment(bytes), out _));
+        Assert.NotNull(why);
+    }
+
+    [Theory]
+    [MemberData(nameof(ValidFrames))]
     public void Fed_one_byte_at_a_time_the_frame_completes_exactly_at_its_last_byte(string frame)
     {
         var bytes = RespTestData.Bytes(frame);
