@@ -168,12 +168,13 @@ public sealed class MetricsCatalogUnitTests
     public void Every_instruments_class_creates_its_instruments_on_its_own_meter()
     {
         using var provider = CatalogRecorder.CreateProvider();
+        var factory = provider.GetRequiredService<IMeterFactory>();
         var seen = new List<string>();
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, _) =>
             {
-                if (instrument.Meter.Name.StartsWith("Ticker.", StringComparison.Ordinal))
+                if (ReferenceEquals(instrument.Meter.Scope, factory))
                 {
                     lock (seen)
                     {
