@@ -57,7 +57,8 @@ public sealed class PrometheusScrapeIntegrationTests(PrometheusScrapeFixture fix
     [Fact]
     public async Task Latency_quantiles_computed_by_prometheus_match_what_was_recorded()
     {
-        // The load records underlying ticks at 4 µs and option ticks at 12 µs and 30 µs.
+        // The load records underlying ticks at 4 µs and option ticks at 12 µs and 30 µs, as many of each: the option
+        // median lies on the 25 µs bucket boundary, so either neighbouring bucket may hold it.
         var data = await fixture.Prometheus.QueryAsync(
             "histogram_quantile(0.5, sum by (le, tick_type) (rate(tick_processing_latency_seconds_bucket{job=\"ticker\"}[30s])))");
         var byType = data.GetProperty("result").EnumerateArray().ToDictionary(
@@ -65,7 +66,7 @@ public sealed class PrometheusScrapeIntegrationTests(PrometheusScrapeFixture fix
             r => double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture));
 
         Assert.InRange(byType["underlying"], 0.0000025, 0.000005);
-        Assert.InRange(byType["option"], 0.00001, 0.000025);
+        Assert.InRange(byType["option"], 0.00001, 0.00005);
     }
 
     [Fact]
