@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ticker.Silo.Dashboard;
 using Ticker.Silo.Http;
 using Ticker.Silo.Options;
 
@@ -46,6 +47,7 @@ public static class SiloApplication
         var app = builder.Build();
         app.MapHealthChecks("/health");
         app.MapTickerApi();
+        app.MapTickerDashboard();
         return app;
     }
 
