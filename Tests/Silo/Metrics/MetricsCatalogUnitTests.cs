@@ -78,8 +78,8 @@ public sealed class MetricsCatalogUnitTests
         using var provider = CatalogRecorder.CreateProvider();
         var exporter = provider.GetRequiredService<PrometheusExporter>();
         var ticks = provider.GetRequiredService<TickInstruments>();
-        ticks.RecordProcessed(Grains.Interfaces.Instruments.InstrumentKind.Future, 0.00001);
-        ticks.RecordRejected(Grains.Interfaces.Instruments.InstrumentKind.Put, CamelCased.Price2High);
+        ticks.RecordProcessed(Ticker.Grains.Interfaces.Instruments.InstrumentKind.Future, 0.00001);
+        ticks.RecordRejected(Ticker.Grains.Interfaces.Instruments.InstrumentKind.Put, CamelCased.Price2High);
 
         var lines = exporter.Render().Split('\n');
         Assert.Contains("ticks_processed_total{status=\"success\",tick_type=\"underlying\"} 1", lines);

@@ -22,7 +22,7 @@ public sealed class RedisTransportIntegrationTests
         await silo.StartAsync();
         await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 400);
 
-        await feed.RunAsync(rate: 0, ticks: 40_000);
+        await feed.RunAsync(rate: 0, totalTicks: 40_000);
         await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(60));
         await silo.StopAsync();
 
@@ -60,7 +60,7 @@ public sealed class RedisTransportIntegrationTests
         using var http = new HttpClient { BaseAddress = RedisSiloHarness.BaseAddress(silo) };
         await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 300);
 
-        var feeding = feed.RunAsync(rate: 20_000, ticks: 60_000);
+        var feeding = feed.RunAsync(rate: 20_000, totalTicks: 60_000);
         await WaitUntilAsync(() => feed.Ingest.TicksWritten > 15_000, "the feed wrote 15,000 ticks");
         server.Kill();
         await WaitUntilAsync(async () => !(await http.GetAsync("/health")).IsSuccessStatusCode, "health turned unready");
