@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ticker.Silo.Dashboard;
 using Ticker.Silo.Http;
+using Ticker.Silo.Metrics;
 using Ticker.Silo.Options;
 
 namespace Ticker.Silo.Hosting;
@@ -47,6 +48,7 @@ public static class SiloApplication
         var app = builder.Build();
         app.MapHealthChecks("/health");
         app.MapTickerApi();
+        app.MapPrometheusMetrics();
         app.MapTickerDashboard();
         return app;
     }

@@ -11,6 +11,7 @@ using Ticker.Grains.Market;
 using Ticker.Grains.Streams;
 using Ticker.Grains.Validation;
 using Ticker.Silo.Diagnostics;
+using Ticker.Silo.Metrics;
 using Ticker.Silo.Options;
 using Ticker.Silo.Transports.Embedded;
 
@@ -37,12 +38,14 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(static sp => new TickValidator(sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<TickValidationOptions>>().Value));
         services.AddSingleton(static sp => new SiloStatistics(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ShardCount));
         services.AddSingleton<AccountDirectory>();
-        services.AddSingleton<IShardObserver>(NullShardObserver.Instance);
+        services.AddTickerMetrics();
+        services.AddSingleton<IShardObserver, MetricsShardObserver>();
 
         services.AddSingleton<ShardSupervisor>();
         services.AddHostedService(static sp => sp.GetRequiredService<ShardSupervisor>());
         services.AddSingleton<StatusSampler>();
         services.AddHostedService(static sp => sp.GetRequiredService<StatusSampler>());
+        services.AddHostedService<SiloGaugesService>();
         services.AddHealthChecks();
         return services;
     }

@@ -1,3 +1,4 @@
+using Ticker.Grains.Batching;
 using System.Diagnostics.Metrics;
 
 namespace Ticker.Silo.Metrics;

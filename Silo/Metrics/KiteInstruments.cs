@@ -93,6 +93,15 @@ public sealed class KiteInstruments
     /// <remarks>Allocates nothing.</remarks>
     public void RecordDecodeError(string reason) => _decodeErrors.Add(1, new KeyValuePair<string, object?>(ReasonKey, reason));
 
+    /// <summary>Creates the <c>kite_decode_errors_total</c> series of each reason at zero.</summary>
+    public void InitializeDecodeReasons(IEnumerable<string> reasons)
+    {
+        foreach (var reason in reasons)
+        {
+            _decodeErrors.Add(0, new KeyValuePair<string, object?>(ReasonKey, reason));
+        }
+    }
+
     /// <summary>Records a reconnection.</summary>
     public void RecordReconnect() => _reconnects.Add(1);
 

@@ -131,6 +131,15 @@ public sealed class TickInstruments
         _errors.Add(1, ErrorTypeTags[(int)TickErrorType.Validation]);
     }
 
+    /// <summary>Creates the <c>tick_validation_errors_total</c> series of each reason at zero, so dashboards and alerts see them before the first error.</summary>
+    public void InitializeValidationReasons(IEnumerable<string> reasons)
+    {
+        foreach (var reason in reasons)
+        {
+            _validationErrors.Add(0, new KeyValuePair<string, object?>(ReasonKey, reason));
+        }
+    }
+
     /// <summary>Records a tick whose processing failed: status <c>error</c> and the stage that failed.</summary>
     /// <remarks>Allocates nothing.</remarks>
     public void RecordFailed(InstrumentKind kind, TickErrorType errorType)

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Streams;
+using Ticker.Protocol.Redis;
+using Ticker.Silo.Hosting;
 
 namespace Ticker.Silo.Transports.Redis;
 
 /// <summary>The tick stream on Redis Streams: <c>tick:in:{shard}</c>, one consumer group, this silo as consumer.</summary>
-public sealed class RedisTickStream : ITickStream
+public sealed class RedisTickStream : ITickStream, IStreamBacklogSource
 {
     private readonly RedisConnector _connector;
     private readonly RedisTransportOptions _options;
@@ -31,6 +33,24 @@ public sealed class RedisTickStream : ITickStream
 
     /// <inheritdoc />
     public ITickStreamWriter Writer { get; }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<(long Lag, long Pending)>> ProbeBacklogAsync(CancellationToken cancellationToken)
+    {
+        var redis = await _connector.GetAsync(cancellationToken).ConfigureAwait(false);
+        var backlog = new (long, long)[ShardCount];
+        for (var shard = 0; shard < ShardCount; shard++)
+        {
+            var key = TickerKeys.InputStream(shard);
+            var groups = await redis.ExecuteAsync(["XINFO", "GROUPS", key], cancellationToken).ConfigureAwait(false);
+            var length = (await redis.ExecuteAsync(["XLEN", key], cancellationToken).ConfigureAwait(false)).AsInt64();
+            var total = RedisTickStreamWriter.GroupBacklog(groups, length);
+            var pending = RedisTickStreamWriter.GroupPending(groups);
+            backlog[shard] = (total - pending, pending);
+        }
+
+        return backlog;
+    }
 
     /// <inheritdoc />
     public async ValueTask<ITickStreamReader> OpenReaderAsync(int shard, CancellationToken cancellationToken) =>

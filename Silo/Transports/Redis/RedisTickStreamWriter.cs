@@ -425,6 +425,36 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
         _backlogCheckedAt = Stopwatch.GetTimestamp();
     }
 
+    /// <summary>Entries delivered to the ticker group but not yet acknowledged.</summary>
+    internal static long GroupPending(RedisResult groups)
+    {
+        foreach (var group in groups.AsArray())
+        {
+            var fields = group.AsArray();
+            var ours = false;
+            long pending = 0;
+            for (var i = 0; i + 1 < fields.Count; i += 2)
+            {
+                switch (fields[i].AsString())
+                {
+                    case "name":
+                        ours = fields[i + 1].AsString() == TickerKeys.ConsumerGroup;
+                        break;
+                    case "pending":
+                        pending = fields[i + 1].AsInt64();
+                        break;
+                }
+            }
+
+            if (ours)
+            {
+                return pending;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>Pending plus unread entries of the ticker group (the stream length when Redis cannot tell the lag).</summary>
     internal static long GroupBacklog(RedisResult groups, long streamLength)
     {

@@ -1,3 +1,4 @@
+using Ticker.Grains.Batching;
 using Microsoft.Extensions.DependencyInjection;
 using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Pricing;

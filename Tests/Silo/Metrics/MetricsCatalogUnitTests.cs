@@ -1,3 +1,4 @@
+using Ticker.Grains.Batching;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Ticker.Grains.Interfaces.Pricing;
