@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Ticker.Protocol.Resp;
+using Ticker.Silo.Metrics;
 
 namespace Ticker.Silo.Transports.Redis;
 
@@ -14,12 +16,14 @@ public sealed partial class RedisConnector : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly RedisInstruments? _metrics;
     private readonly List<RedisConnection> _dedicated = [];
     private RedisConnection? _shared;
 
     /// <summary>Creates a connector for <paramref name="connectionString"/>.</summary>
-    public RedisConnector(string connectionString, ILoggerFactory loggers)
+    public RedisConnector(string connectionString, ILoggerFactory loggers, RedisInstruments? metrics = null)
     {
+        _metrics = metrics;
         _options = RedisConnectionOptions.Parse(connectionString);
         _loggers = loggers;
         _logger = loggers.CreateLogger<RedisConnector>();
@@ -36,6 +40,19 @@ public sealed partial class RedisConnector : IAsyncDisposable
 
     /// <summary>Reconnects of the shared connection so far.</summary>
     public long Reconnects => _shared?.ReconnectCount ?? 0;
+
+    /// <summary>Records a pipelined round trip of <paramref name="commands"/> that started at <paramref name="startedTimestamp"/>.</summary>
+    public void RecordPipeline(int commands, long startedTimestamp) =>
+        _metrics?.RecordPipeline(commands, Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds);
+
+    /// <summary>Records a failed Redis operation by kind.</summary>
+    public void RecordFailure(Exception error) => _metrics?.RecordError(error switch
+    {
+        RedisTimeoutException => RedisErrorType.Timeout,
+        RedisServerException => RedisErrorType.Server,
+        RedisProtocolException => RedisErrorType.Protocol,
+        _ => RedisErrorType.Connection,
+    });
 
     /// <summary>The shared connection, connecting on first use.</summary>
     public async ValueTask<RedisConnection> GetAsync(CancellationToken cancellationToken)
@@ -108,10 +125,13 @@ public sealed partial class RedisConnector : IAsyncDisposable
         {
             try
             {
-                return await RedisConnection.ConnectAsync(_options, _loggers.CreateLogger<RedisConnection>(), null, cancellationToken).ConfigureAwait(false);
+                var connection = await RedisConnection.ConnectAsync(_options, _loggers.CreateLogger<RedisConnection>(), null, cancellationToken).ConfigureAwait(false);
+                connection.ConnectionStateChanged += OnConnectionStateChanged;
+                return connection;
             }
             catch (RedisException ex) when (!cancellationToken.IsCancellationRequested && ex is not RedisAuthenticationException)
             {
+                RecordFailure(ex);
                 if (attempt == 1 || attempt % 10 == 0)
                 {
                     LogConnectFailed(_logger, purpose, _options.EndPoint, attempt, ex.Message);
@@ -120,6 +140,18 @@ public sealed partial class RedisConnector : IAsyncDisposable
                 var delay = Math.Min(5_000, 100 * Math.Pow(2, Math.Min(attempt - 1, 10)));
                 await Task.Delay(TimeSpan.FromMilliseconds(delay * (0.5 + (Random.Shared.NextDouble() * 0.5))), cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private void OnConnectionStateChanged(object? sender, RedisConnectionStateChangedEventArgs e)
+    {
+        if (e.IsConnected)
+        {
+            _metrics?.RecordReconnect();
+        }
+        else
+        {
+            _metrics?.RecordError(RedisErrorType.Connection);
         }
     }
 

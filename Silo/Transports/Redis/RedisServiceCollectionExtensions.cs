@@ -8,6 +8,7 @@ using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Streams;
 using Ticker.Silo.Cluster;
 using Ticker.Silo.Hosting;
+using Ticker.Silo.Metrics;
 using Ticker.Silo.Options;
 
 namespace Ticker.Silo.Transports.Redis;
@@ -20,8 +21,10 @@ public static class RedisServiceCollectionExtensions
     {
         services.AddValidatedOptions<RedisTransportOptions, RedisTransportOptionsValidator>(configuration, RedisTransportOptions.SectionName);
         services.AddSingleton(static sp => new RedisConnector(
-            sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value.ConnectionString!, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<RedisStreamStatistics>();
+            sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value.ConnectionString!,
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<RedisInstruments>()));
+        services.AddSingleton(static sp => new RedisStreamStatistics(sp.GetRequiredService<StreamInstruments>()));
         services.AddSingleton<ITickStream>(static sp => new RedisTickStream(
             sp.GetRequiredService<RedisConnector>(),
             sp.GetRequiredService<ShardMap>(),

@@ -89,6 +89,7 @@ internal sealed partial class RedisShardReader : ITickStreamReader, IRespReplyHa
         using var batch = new RedisBatch();
         WriteAck(batch, ids.Span);
         await redis.ExecuteAsync(batch, null, cancellationToken).ConfigureAwait(false);
+        _statistics.OnAcked(ids.Length);
     }
 
     public void Release(TickStreamEntry entry)
@@ -210,6 +211,7 @@ internal sealed partial class RedisShardReader : ITickStreamReader, IRespReplyHa
             throw;
         }
 
+        _statistics.OnRead(_lastReplyEntries);
         if (history && _lastReplyEntries == 0)
         {
             // Every pending entry has been delivered again; from now on only new ones.

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Ticker.Grains.Instruments;
@@ -87,10 +88,14 @@ public sealed class RedisSnapshotSink : ISnapshotSink
                 Publish(scratch, underlyings.Span, options.Span);
             }
 
+            var commands = scratch.Batch.CommandCount;
+            var started = Stopwatch.GetTimestamp();
             await redis.ExecuteAsync(scratch.Batch, null, cancellationToken).ConfigureAwait(false);
+            _connector.RecordPipeline(commands, started);
         }
-        catch
+        catch (Exception ex)
         {
+            _connector.RecordFailure(ex);
             // A failed batch is written again whole; forget which options this attempt meant to index.
             scratch.Batch.Clear();
             foreach (var id in scratch.NewlyIndexed)

@@ -1,11 +1,17 @@
+using Ticker.Silo.Metrics;
+
 namespace Ticker.Silo.Transports.Redis;
 
-/// <summary>Counts of the Redis tick-stream readers of this silo (thread-safe).</summary>
+/// <summary>Counts of the Redis tick-stream readers of this silo (thread-safe), forwarded to the stream metrics.</summary>
 public sealed class RedisStreamStatistics
 {
+    private readonly StreamInstruments? _metrics;
     private long _deadLettered;
     private long _trimmed;
     private long _claimed;
+
+    /// <summary>Creates the counters; <paramref name="metrics"/> receives them too when given.</summary>
+    public RedisStreamStatistics(StreamInstruments? metrics = null) => _metrics = metrics;
 
     /// <summary>Entries that could not be decoded and went to <c>tick:deadletter</c>.</summary>
     public long DeadLettered => Volatile.Read(ref _deadLettered);
@@ -27,5 +33,13 @@ public sealed class RedisStreamStatistics
 
     internal void OnTrimmed(int count) => Interlocked.Add(ref _trimmed, count);
 
-    internal void OnClaimed(int count) => Interlocked.Add(ref _claimed, count);
+    internal void OnClaimed(int count)
+    {
+        Interlocked.Add(ref _claimed, count);
+        _metrics?.RecordClaimed(count);
+    }
+
+    internal void OnRead(int entries) => _metrics?.RecordRead(entries);
+
+    internal void OnAcked(int entries) => _metrics?.RecordAcked(entries);
 }

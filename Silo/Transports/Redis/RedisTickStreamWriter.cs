@@ -207,7 +207,9 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
                 }
 
                 Array.Clear(_errors);
+                var started = Stopwatch.GetTimestamp();
                 await redis.ExecuteAsync(_batch, this, cancellationToken).ConfigureAwait(false);
+                _connector.RecordPipeline(commands, started);
                 var failed = await SettleRepliesAsync(redis, commands, cancellationToken).ConfigureAwait(false);
                 if (failed is null)
                 {
@@ -219,6 +221,7 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
             catch (Exception ex) when (ex is RedisException && !cancellationToken.IsCancellationRequested)
             {
                 _batch.Clear();
+                _connector.RecordFailure(ex);
                 if (ex is RedisConnectionException or RedisTimeoutException)
                 {
                     // The commands may or may not have run: check before writing them again.
