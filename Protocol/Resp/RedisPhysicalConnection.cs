@@ -122,17 +122,22 @@ internal sealed class RedisPhysicalConnection : IRedisSession
         Exception reason;
         lock (_sync)
         {
+            // Whichever way the loops ended, nothing may be queued here any more: an operation submitted now would
+            // wait on a dead connection that no timeout check looks at.
+            _closed = true;
             reason = _closeReason ?? new RedisConnectionException($"The connection to {_endPoint} closed.");
         }
 
-        await _transport.Input.CompleteAsync().ConfigureAwait(false);
-        await _transport.Output.CompleteAsync().ConfigureAwait(false);
+        _sendQueue.Writer.TryComplete();
         try
         {
+            await _transport.Input.CompleteAsync().ConfigureAwait(false);
+            await _transport.Output.CompleteAsync().ConfigureAwait(false);
             await _transport.Stream.DisposeAsync().ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or InvalidOperationException)
         {
+            // Closing a broken transport may fail; the operations in flight must fail all the same.
         }
 
         FailAll(reason);

@@ -127,7 +127,17 @@ internal sealed class RedisReconnector<TSession>
         var token = _stop.Token;
         while (true)
         {
-            var reason = await session.Completion.ConfigureAwait(false);
+            Exception reason;
+            try
+            {
+                reason = await session.Completion.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // A session that ends by throwing (an I/O error while closing) has ended all the same.
+                reason = ex;
+            }
+
             SetCurrent(null);
             if (token.IsCancellationRequested)
             {

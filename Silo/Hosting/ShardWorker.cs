@@ -464,8 +464,9 @@ public sealed partial class ShardWorker
         Interlocked.Increment(ref _inFlight);
         if (!_flushQueue.Writer.TryWrite(batch))
         {
-            // The flusher is behind: wait here, which stops the reading (back-pressure).
-            await _flushQueue.Writer.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            // The flusher is behind: wait here, which stops the reading (back-pressure). Only a hard stop (drain
+            // timeout, or the shard abandoned) ends the wait, since the flusher is gone then.
+            await _flushQueue.Writer.WriteAsync(batch, _hardStop?.Token ?? CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -208,6 +208,11 @@ internal sealed partial class RedisShardReader : ITickStreamReader, IRespReplyHa
         catch
         {
             _batch.Clear();
+
+            // The reply may have been lost after Redis delivered (and recorded as pending) entries this reader never
+            // saw: read this consumer's pending list again from the start. Entries already applied are skipped by
+            // their grains' stream positions; their acknowledgements are harmless repeats.
+            _historyCursor = default(StreamEntryId);
             throw;
         }
 

@@ -118,12 +118,6 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
         {
             Prepare(ticks.Span);
             var redis = await _connector.GetAsync(cancellationToken).ConfigureAwait(false);
-            if (!_groupsReady)
-            {
-                await EnsureGroupsAsync(redis, cancellationToken).ConfigureAwait(false);
-            }
-
-            await ThrottleAsync(redis, cancellationToken).ConfigureAwait(false);
             await WriteWithRetryAsync(redis, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -199,6 +193,12 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
         {
             try
             {
+                if (!_groupsReady)
+                {
+                    await EnsureGroupsAsync(redis, cancellationToken).ConfigureAwait(false);
+                }
+
+                await ThrottleAsync(redis, cancellationToken).ConfigureAwait(false);
                 await ResolveAmbiguousAsync(redis, cancellationToken).ConfigureAwait(false);
                 var commands = WriteCommands();
                 if (commands == 0)

@@ -84,17 +84,30 @@ internal static class RedisSiloHarness
     }
 
     /// <summary>Waits until every shard's consumer group has nothing pending and nothing unread.</summary>
-    public static async Task WaitUntilCaughtUpAsync(RedisConnection redis, TimeSpan timeout, int shards = Shards)
+    public static async Task WaitUntilCaughtUpAsync(RedisConnection redis, TimeSpan timeout, int shards = Shards, WebApplication? silo = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             long backlog = 0;
-            for (var shard = 0; shard < shards; shard++)
+            var perShard = new List<string>();
+            try
             {
-                var key = Ticker.Protocol.Redis.TickerKeys.InputStream(shard);
-                var length = (await redis.ExecuteAsync("XLEN", key)).AsInt64();
-                backlog += RedisTickStreamWriter.GroupBacklog(await redis.ExecuteAsync("XINFO", "GROUPS", key), length);
+                for (var shard = 0; shard < shards; shard++)
+                {
+                    var key = Ticker.Protocol.Redis.TickerKeys.InputStream(shard);
+                    var length = (await redis.ExecuteAsync("XLEN", key)).AsInt64();
+                    var groups = await redis.ExecuteAsync("XINFO", "GROUPS", key);
+                    var shardBacklog = RedisTickStreamWriter.GroupBacklog(groups, length);
+                    backlog += shardBacklog;
+                    perShard.Add($"shard {shard}: {shardBacklog} ({RedisTickStreamWriter.GroupPending(groups)} pending)");
+                }
+            }
+            catch (RedisException ex) when (DateTime.UtcNow < deadline)
+            {
+                // Redis may still be loading after a restart: ask again.
+                perShard.Add(ex.Message);
+                backlog = -1;
             }
 
             if (backlog == 0)
@@ -102,9 +115,23 @@ internal static class RedisSiloHarness
                 return;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"the silo did not catch up: {backlog} entries pending or unread");
+            Assert.True(DateTime.UtcNow < deadline, $"the silo did not catch up: {backlog} entries pending or unread; {string.Join(", ", perShard)}; {Describe(silo)}");
             await Task.Delay(50);
         }
+    }
+
+    private static string Describe(WebApplication? silo)
+    {
+        if (silo is null)
+        {
+            return "";
+        }
+
+        var stats = silo.Services.GetRequiredService<Ticker.Silo.Diagnostics.SiloStatistics>();
+        var supervisor = silo.Services.GetRequiredService<ShardSupervisor>();
+        return string.Join("; ", stats.Shards.Select(s =>
+            $"shard {s.Shard}: entries read {s.EntriesRead}, applied {s.TicksProcessed}, duplicates {s.DuplicateTicks}, batches {s.BatchesFlushed}, flush failures {s.FlushFailures}"))
+            + $"; workers {string.Join(",", supervisor.Workers.Select(w => $"{w.Shard}: pending batches {w.PendingBatches}, snapshots {w.PendingSnapshots}"))}";
     }
 
     /// <summary>Asserts every instrument's hash agrees with the manifest: ticks, last price and volume.</summary>

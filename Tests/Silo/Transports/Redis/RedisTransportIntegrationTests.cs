@@ -69,7 +69,7 @@ public sealed class RedisTransportIntegrationTests
         await feeding;
 
         await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
-        await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(60));
+        await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(30), silo: silo);
         await WaitUntilAsync(async () => (await http.GetAsync("/health")).IsSuccessStatusCode, "health is ready again");
         await silo.StopAsync();
         Assert.True(feed.Writer.Retries > 0, "the feed never had to retry: Redis was not down while it wrote");
