@@ -65,6 +65,12 @@ public sealed class TickerClient : IAsyncDisposable
     /// <summary>Published update objects that could not be parsed and were skipped.</summary>
     public long MalformedUpdates => _hub?.Malformed ?? 0;
 
+    /// <summary>Updates buffered now over all subscriptions, waiting for their consumers (for tests and metrics).</summary>
+    internal long BufferedUpdates => _hub?.Buffered ?? 0;
+
+    /// <summary>Updates handed to subscriptions so far, before any drop (for tests and metrics).</summary>
+    internal long DeliveredUpdates => _hub?.Delivered ?? 0;
+
     /// <summary>How many times the pub/sub connection has reconnected (0 before the first subscription).</summary>
     public long SubscriptionReconnects => _hub?.Reconnects ?? 0;
 

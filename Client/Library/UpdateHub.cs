@@ -52,6 +52,31 @@ internal sealed class UpdateHub : IAsyncDisposable
     /// <summary>Updates handed to subscriptions (before any drop).</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
 
+    /// <summary>Updates buffered now over all subscriptions (each holds at most its capacity).</summary>
+    public long Buffered
+    {
+        get
+        {
+            var seen = new HashSet<UpdateSubscription>();
+            long buffered = 0;
+            lock (_sync)
+            {
+                foreach (var listeners in _byChannel.Values)
+                {
+                    foreach (var subscription in listeners.Subscriptions)
+                    {
+                        if (seen.Add(subscription))
+                        {
+                            buffered += subscription.Reader.Count;
+                        }
+                    }
+                }
+            }
+
+            return buffered;
+        }
+    }
+
     /// <summary>Reconnects of the pub/sub connection.</summary>
     public long Reconnects => _subscriber.ReconnectCount;
 
