@@ -221,7 +221,7 @@ internal static class ChainCommand
             $"{chain.Underlying} ({chain.UnderlyingToken})  spot {price}  expiry {chain.Expiry:yyyy-MM-dd}  ATM {(atm is { } a ? a.ToString("0.##", CultureInfo.InvariantCulture) : "-")}"));
         output.WriteLine();
         var strikeWidth = widths[sides];
-        output.WriteLine(Center("CALLS", sideWidth - 2) + "  " + new string(' ', strikeWidth) + "  " + Center("PUTS", sideWidth - 2));
+        output.WriteLine((Center("CALLS", sideWidth - 2) + "  " + new string(' ', strikeWidth) + "  " + Center("PUTS", sideWidth - 2)).TrimEnd());
         WriteLine(output, header, widths, strikeColumn: sides);
         WriteLine(output, [.. widths.Select(w => new string('-', w))], widths, strikeColumn: sides);
         for (var r = 0; r < cells.Count; r++)
