@@ -18,6 +18,12 @@ public static class TickerKeys
     /// <summary>Account states published by feeds (a hash: account id → JSON).</summary>
     public const string Accounts = "tick:accounts";
 
+    /// <summary>The silo table (a hash: silo id → JSON with its address and last heartbeat).</summary>
+    public const string Silos = "tick:silos";
+
+    /// <summary>The shard count every silo and feed of the cluster must use (a string).</summary>
+    public const string ClusterShardCount = "tick:cluster:shards";
+
     /// <summary>The largest number of bytes <see cref="TryFormatSnapshot"/> writes.</summary>
     public const int MaxSnapshotKeyLength = 20;
 
@@ -33,6 +39,9 @@ public static class TickerKeys
 
     /// <summary><c>tick:updates:{underlying}</c>: the pub/sub channel of an underlying's flushed snapshots.</summary>
     public static string Updates(string underlying) => $"tick:updates:{underlying}";
+
+    /// <summary><c>tick:lease:{shard}</c>: the id of the silo that owns a shard, expiring unless renewed.</summary>
+    public static string Lease(int shard) => string.Create(CultureInfo.InvariantCulture, $"tick:lease:{shard}");
 
     /// <summary>Writes <c>tick:snap:{token}</c> as UTF-8 without allocating.</summary>
     public static bool TryFormatSnapshot(uint token, Span<byte> destination, out int written)

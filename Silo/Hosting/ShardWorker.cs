@@ -46,6 +46,7 @@ public sealed partial class ShardWorker
     private readonly bool _idleFlush;
     private int _inFlight;
     private long _nextSweepUs;
+    private CancellationTokenSource? _hardStop;
 
     /// <summary>Creates the worker of <paramref name="reader"/>'s shard.</summary>
     public ShardWorker(
@@ -106,6 +107,7 @@ public sealed partial class ShardWorker
     public async Task RunAsync(TimeSpan drainTimeout, CancellationToken stopping)
     {
         using var hardStop = new CancellationTokenSource();
+        _hardStop = hardStop;
         var flusher = Task.Run(() => FlushLoopAsync(hardStop.Token), CancellationToken.None);
         try
         {
@@ -129,6 +131,22 @@ public sealed partial class ShardWorker
             {
                 LogDrainTimedOut(_logger, _shard, drainTimeout.TotalSeconds);
             }
+        }
+    }
+
+    /// <summary>
+    /// Gives the shard up at once, without writing what is pending (its lease was lost: another silo may own it now,
+    /// and will redeliver what this one did not acknowledge). Call after cancelling the run's token.
+    /// </summary>
+    public void Abandon()
+    {
+        try
+        {
+            _hardStop?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
         }
     }
 

@@ -48,6 +48,7 @@ public static class SiloApplication
         var app = builder.Build();
         app.MapHealthChecks("/health");
         app.MapTickerApi();
+        app.MapClusterApi();
         app.MapPrometheusMetrics();
         app.MapTickerDashboard();
         return app;

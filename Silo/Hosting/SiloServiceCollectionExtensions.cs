@@ -10,6 +10,7 @@ using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Market;
 using Ticker.Grains.Streams;
 using Ticker.Grains.Validation;
+using Ticker.Silo.Cluster;
 using Ticker.Silo.Diagnostics;
 using Ticker.Silo.Metrics;
 using Ticker.Silo.Options;
@@ -53,6 +54,8 @@ public static class SiloServiceCollectionExtensions
     /// <summary>Uses the in-process transport: channels for the tick stream, memory for snapshots.</summary>
     public static IServiceCollection AddEmbeddedTransport(this IServiceCollection services)
     {
+        services.AddHostedService<AllShardsOwnership>();
+        services.AddSingleton<IClusterView, SingleSiloView>();
         services.AddSingleton(static sp => new EmbeddedTickStream(sp.GetRequiredService<ShardMap>()));
         services.AddSingleton<ITickStream>(static sp => sp.GetRequiredService<EmbeddedTickStream>());
         services.AddSingleton(static sp => new InMemorySnapshotStore(sp.GetRequiredService<InstrumentMaster>()));

@@ -6,6 +6,7 @@ using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Streams;
+using Ticker.Silo.Cluster;
 using Ticker.Silo.Hosting;
 using Ticker.Silo.Options;
 
@@ -32,6 +33,10 @@ public static class RedisServiceCollectionExtensions
             sp.GetRequiredService<RedisConnector>(), sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value));
         services.AddSingleton<ISnapshotReader>(static sp => new RedisSnapshotReader(sp.GetRequiredService<RedisConnector>()));
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        services.AddValidatedOptions<ClusterOptions, ClusterOptionsValidator>(configuration, ClusterOptions.SectionName);
+        services.AddSingleton<RedisClusterCoordinator>();
+        services.AddSingleton<IClusterView>(static sp => sp.GetRequiredService<RedisClusterCoordinator>());
+        services.AddHostedService(static sp => sp.GetRequiredService<RedisClusterCoordinator>());
         return services;
     }
 }

@@ -356,6 +356,16 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
 
     private async Task EnsureGroupsAsync(RedisConnection redis, CancellationToken cancellationToken)
     {
+        // Feed and silos must split tokens the same way, or ticks land in shards nobody owns for them.
+        var mine = _keyNames.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await redis.ExecuteAsync(["SET", TickerKeys.ClusterShardCount, mine, "NX"], cancellationToken).ConfigureAwait(false);
+        var agreed = (await redis.ExecuteAsync(["GET", TickerKeys.ClusterShardCount], cancellationToken).ConfigureAwait(false)).AsString();
+        if (agreed != mine)
+        {
+            throw new InvalidOperationException(
+                $"This feed uses {mine} shards but the cluster uses {agreed} (key {TickerKeys.ClusterShardCount}); use the same Silo:ShardCount (--shards) everywhere.");
+        }
+
         foreach (var key in _keyNames)
         {
             await EnsureGroupAsync(redis, key, cancellationToken).ConfigureAwait(false);

@@ -46,10 +46,10 @@ internal static class RedisSiloHarness
     {
         private readonly RedisConnector _connector;
 
-        public Feed(string connectionString, int instruments, RedisTransportOptions? options = null)
+        public Feed(string connectionString, int instruments, RedisTransportOptions? options = null, int shards = Shards)
         {
             _connector = new RedisConnector(connectionString, NullLoggerFactory.Instance);
-            Writer = new RedisTickStreamWriter(_connector, new ShardMap(Master, Shards), options ?? new RedisTransportOptions(), NullLogger.Instance);
+            Writer = new RedisTickStreamWriter(_connector, new ShardMap(Master, shards), options ?? new RedisTransportOptions(), NullLogger.Instance);
             Manifest = new FeedManifest(Master);
             Ingest = new IngestWriter(Writer, Manifest);
             Market = new SyntheticMarket(Master, new SyntheticMarketOptions { Instruments = instruments });
@@ -84,13 +84,13 @@ internal static class RedisSiloHarness
     }
 
     /// <summary>Waits until every shard's consumer group has nothing pending and nothing unread.</summary>
-    public static async Task WaitUntilCaughtUpAsync(RedisConnection redis, TimeSpan timeout)
+    public static async Task WaitUntilCaughtUpAsync(RedisConnection redis, TimeSpan timeout, int shards = Shards)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             long backlog = 0;
-            for (var shard = 0; shard < Shards; shard++)
+            for (var shard = 0; shard < shards; shard++)
             {
                 var key = Ticker.Protocol.Redis.TickerKeys.InputStream(shard);
                 var length = (await redis.ExecuteAsync("XLEN", key)).AsInt64();
