@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Instruments;
-using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Protocol.Redis;
 using Ticker.Protocol.Resp;
@@ -168,30 +167,7 @@ public sealed class RedisSnapshotSink : ISnapshotSink
             }
 
             any = true;
-            json.WriteStartObject();
-            json.WriteNumber("instrument_token"u8, s.InstrumentToken);
-            json.WriteString("kind"u8, SnapshotHash.KindName(s.Kind));
-            json.WriteNumber("last_price"u8, s.LastPrice);
-            json.WriteNumber("volume_traded"u8, s.VolumeTraded);
-            json.WriteNumber("oi"u8, s.Oi);
-            json.WriteNumber("ticks"u8, s.Ticks);
-            json.WriteNumber("exchange_timestamp"u8, s.ExchangeTimestamp);
-            json.WriteNumber("received_at_us"u8, s.ReceivedAtUs);
-            if (s.IsOption)
-            {
-                json.WriteString("iv_status"u8, SnapshotHash.IvStatusName(s.IvStatus));
-                if (s.IvStatus == IvStatus.Ok)
-                {
-                    json.WriteNumber("iv"u8, s.Iv);
-                    json.WriteNumber("delta"u8, s.Greeks.Delta);
-                    json.WriteNumber("gamma"u8, s.Greeks.Gamma);
-                    json.WriteNumber("vega"u8, s.Greeks.Vega);
-                    json.WriteNumber("theta"u8, s.Greeks.Theta);
-                    json.WriteNumber("rho"u8, s.Greeks.Rho);
-                }
-            }
-
-            json.WriteEndObject();
+            SnapshotUpdateJson.Write(json, in s);
         }
 
         return any;

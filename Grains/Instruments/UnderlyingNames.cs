@@ -1,11 +1,11 @@
-using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Instruments;
 
-namespace Ticker.Silo.Transports.Redis;
+namespace Ticker.Grains.Instruments;
 
 /// <summary>
 /// The name users know an underlying by (the options' <c>name</c>, e.g. NIFTY for the NIFTY 50 index): it names the
-/// chain keys and update channels of the underlying, its options and its futures.
+/// chain keys and update channels of the underlying, its options and its futures. Shared by the writer (the silo's
+/// snapshot sink) and the readers (the client library), so both derive the same key names from the same master.
 /// </summary>
 public sealed class UnderlyingNames
 {
