@@ -10,10 +10,10 @@ internal static class CommandCatalog
     {
         yield return DemoCommand.Create();
         yield return SiloCommand.Create();
+        yield return ChainCommand.Create();
         yield return GreeksCommand.Create();
         yield return DecodeCommand.Create();
         yield return MasterCommand.Create();
-        yield return ChainCommand.Create();
         yield return RedisBenchCommand.Create();
         yield return ScriptCommands.Test();
         yield return ScriptCommands.Bench();
