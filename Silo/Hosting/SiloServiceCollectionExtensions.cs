@@ -39,6 +39,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(static sp => new TickValidator(sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<TickValidationOptions>>().Value));
         services.AddSingleton(static sp => new SiloStatistics(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ShardCount));
         services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<LocalAccountSource>();
         services.AddTickerMetrics();
         services.AddSingleton<IShardObserver, MetricsShardObserver>();
 
@@ -56,6 +57,7 @@ public static class SiloServiceCollectionExtensions
     {
         services.AddHostedService<AllShardsOwnership>();
         services.AddSingleton<IClusterView, SingleSiloView>();
+        services.AddSingleton<IAccountSource>(static sp => sp.GetRequiredService<LocalAccountSource>());
         services.AddSingleton(static sp => new EmbeddedTickStream(sp.GetRequiredService<ShardMap>()));
         services.AddSingleton<ITickStream>(static sp => sp.GetRequiredService<EmbeddedTickStream>());
         services.AddSingleton(static sp => new InMemorySnapshotStore(sp.GetRequiredService<InstrumentMaster>()));

@@ -2,10 +2,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Ticker.Grains.Accounts;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Snapshots;
+using Ticker.Protocol.Redis;
 using Ticker.Silo.Diagnostics;
+using Ticker.Silo.Hosting;
 
 namespace Ticker.Silo.Http;
 
@@ -112,28 +113,17 @@ public static class TickerApi
         }
     }
 
-    private static Task GetAccountsAsync(HttpContext context, AccountDirectory accounts, TimeProvider time)
+    private static async Task GetAccountsAsync(HttpContext context, IAccountSource accounts)
     {
-        var nowUs = (time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-        var list = accounts.Snapshot(nowUs, AccountDirectory.DefaultStaleAfter);
-        return WriteJsonAsync(context, json =>
+        var list = await accounts.GetAccountsAsync(context.RequestAborted);
+        await WriteJsonAsync(context, json =>
         {
             json.WriteStartObject();
             json.WriteNumber("active", list.Count(a => a.Active));
             json.WriteStartArray("accounts");
-            foreach (var a in list)
+            foreach (var account in list)
             {
-                json.WriteStartObject();
-                json.WriteString("account_id", a.AccountId);
-                json.WriteBoolean("active", a.Active);
-                json.WriteNumber("connections", a.Connections);
-                json.WriteNumber("connected", a.ConnectedCount);
-                json.WriteNumber("instruments", a.Instruments);
-                json.WriteNumber("ticks", a.Ticks);
-                json.WriteNumber("reconnects", a.Reconnects);
-                json.WriteNumber("last_tick_us", a.LastTickUs);
-                json.WriteNumber("last_heartbeat_us", a.LastHeartbeatUs);
-                json.WriteEndObject();
+                AccountStateJson.Write(json, account);
             }
 
             json.WriteEndArray();

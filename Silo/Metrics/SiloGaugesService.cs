@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using Ticker.Grains.Accounts;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Silo.Hosting;
 
@@ -14,7 +13,7 @@ public sealed class SiloGaugesService : BackgroundService
     private readonly TickInstruments _ticks;
     private readonly StreamInstruments _streams;
     private readonly ClusterInstruments _cluster;
-    private readonly AccountDirectory _accounts;
+    private readonly IAccountSource _accounts;
     private readonly ShardSupervisor _supervisor;
     private readonly ITickStream _stream;
     private readonly TimeProvider _time;
@@ -27,7 +26,7 @@ public sealed class SiloGaugesService : BackgroundService
         StreamInstruments streams,
         ClusterInstruments cluster,
         BatchingInstruments batching,
-        AccountDirectory accounts,
+        IAccountSource accounts,
         ShardSupervisor supervisor,
         ITickStream stream,
         TimeProvider time)
@@ -61,15 +60,32 @@ public sealed class SiloGaugesService : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                var nowUs = (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-                _ticks.SetActiveAccounts(_accounts.ActiveCount(nowUs, AccountDirectory.DefaultStaleAfter));
                 _cluster.SetOwnedShards(_supervisor.Workers.Count);
+                await CountActiveAccountsAsync(stoppingToken).ConfigureAwait(false);
                 await ProbeStreamAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
             // Stopping.
+        }
+    }
+
+    private async Task CountActiveAccountsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var active = 0;
+            foreach (var account in await _accounts.GetAccountsAsync(stoppingToken).ConfigureAwait(false))
+            {
+                active += account.Active ? 1 : 0;
+            }
+
+            _ticks.SetActiveAccounts(active);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Redis down: keep the last value.
         }
     }
 

@@ -36,6 +36,8 @@ public static class RedisServiceCollectionExtensions
             sp.GetRequiredService<RedisConnector>(), sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value));
         services.AddSingleton<ISnapshotReader>(static sp => new RedisSnapshotReader(sp.GetRequiredService<RedisConnector>()));
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        services.AddSingleton<IAccountSource, RedisAccountSource>();
+        services.AddHostedService<AccountStatePublisher>();
         services.AddValidatedOptions<ClusterOptions, ClusterOptionsValidator>(configuration, ClusterOptions.SectionName);
         services.AddSingleton<RedisClusterCoordinator>();
         services.AddSingleton<IClusterView>(static sp => sp.GetRequiredService<RedisClusterCoordinator>());
