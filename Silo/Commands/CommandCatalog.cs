@@ -11,6 +11,9 @@ internal static class CommandCatalog
         yield return DemoCommand.Create();
         yield return DecodeCommand.Create();
         yield return MasterCommand.Create();
+        yield return FeedCommand.Create();
+        yield return RecordCommand.Create();
+        yield return KiteMockCommand.Create();
         yield return ScriptCommands.Test();
         yield return ScriptCommands.Bench();
     }

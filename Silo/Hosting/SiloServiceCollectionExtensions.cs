@@ -44,6 +44,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<StatusSampler>();
         services.AddHostedService(static sp => sp.GetRequiredService<StatusSampler>());
         services.AddHealthChecks();
+        services.AddKiteIngestion(configuration);
         return services;
     }
 
