@@ -114,7 +114,7 @@ internal static class FeedCommand
         }
         else if (settings.Replay is { } file)
         {
-            if (!TryParseSpeed(settings.Speed, out var speed))
+            if (!TryParseSpeed(settings.Speed ?? "1", out var speed))
             {
                 await stderr.WriteLineAsync("feed: --speed must be a number above 0 or max").ConfigureAwait(false);
                 return 2;
