@@ -1,5 +1,6 @@
 using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Pricing;
+using Ticker.Grains.Interfaces.Streams;
 
 namespace Ticker.Grains.Interfaces.Snapshots;
 
@@ -37,8 +38,11 @@ public struct InstrumentSnapshot
     /// <summary>When the grain applied the last tick, Unix microseconds.</summary>
     public long UpdatedAtUs;
 
-    /// <summary>How many ticks of this instrument have been applied since the grain was activated.</summary>
+    /// <summary>How many ticks of this instrument have been applied (kept across deactivation and takeover).</summary>
     public long Ticks;
+
+    /// <summary>Stream position of the last tick applied; a redelivered tick at or before it is skipped.</summary>
+    public StreamPosition Position;
 
     /// <summary>Start of the current bar, Unix seconds (underlyings).</summary>
     public long BarStart;

@@ -9,16 +9,20 @@ namespace Ticker.Grains.Batching;
 /// </summary>
 public sealed class SnapshotBatch
 {
-    private InstrumentSnapshot[] _underlyings;
-    private InstrumentSnapshot[] _options;
+    private readonly InstrumentSnapshot[] _underlyings;
+    private readonly InstrumentSnapshot[] _options;
     private StreamEntryId[] _entries;
 
     internal SnapshotBatch(int capacity)
     {
+        Capacity = capacity;
         _underlyings = new InstrumentSnapshot[capacity];
         _options = new InstrumentSnapshot[capacity];
         _entries = new StreamEntryId[16];
     }
+
+    /// <summary>The most snapshots of one type a batch takes before a size flush (the denominator of the fill rate).</summary>
+    public int Capacity { get; }
 
     /// <summary>Underlying snapshots in the batch.</summary>
     public int UnderlyingCount { get; private set; }
@@ -63,15 +67,6 @@ public sealed class SnapshotBatch
         }
 
         _entries[EntryCount++] = id;
-    }
-
-    internal void EnsureCapacity(int capacity)
-    {
-        if (_underlyings.Length < capacity)
-        {
-            _underlyings = new InstrumentSnapshot[capacity];
-            _options = new InstrumentSnapshot[capacity];
-        }
     }
 
     internal void Clear()

@@ -1,5 +1,6 @@
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Instruments;
+using Ticker.Grains.Interfaces.Snapshots;
 
 namespace Ticker.Grains.Market;
 
@@ -13,10 +14,9 @@ public sealed class GrainDirectory
     private readonly ShardContext _context;
     private readonly InstrumentGrain?[] _grains;
 
-    // What a deactivated grain keeps, like Orleans' persisted grain state: its tick count (so `ticks` in snapshots
-    // never goes backwards) and its last IV (the warm start).
-    private readonly long[] _savedTicks;
-    private readonly double[] _savedIv;
+    // What a deactivated grain keeps, like Orleans' persisted grain state: its last snapshot (so `ticks` never goes
+    // backwards, the IV warm start and the stream position survive). Only deactivated grains take room here.
+    private readonly Dictionary<int, InstrumentSnapshot> _saved = [];
     private int _active;
 
     /// <summary>Creates the empty directory of one shard.</summary>
@@ -25,8 +25,6 @@ public sealed class GrainDirectory
         _master = master;
         _context = context;
         _grains = new InstrumentGrain?[master.Count];
-        _savedTicks = new long[master.Count];
-        _savedIv = new double[master.Count];
     }
 
     /// <summary>Grains currently active.</summary>
@@ -45,6 +43,14 @@ public sealed class GrainDirectory
     /// <summary>The grain of master id <paramref name="id"/> if active.</summary>
     public InstrumentGrain? Find(int id) => (uint)id < (uint)_grains.Length ? _grains[id] : null;
 
+    /// <summary>Activates the grain of master id <paramref name="id"/> with the state <paramref name="snapshot"/> recorded.</summary>
+    public InstrumentGrain Restore(int id, in InstrumentSnapshot snapshot)
+    {
+        var grain = GetOrActivate(id);
+        grain.Restore(in snapshot);
+        return grain;
+    }
+
     /// <summary>Deactivates every grain idle since before <paramref name="idleSinceUs"/>; returns how many.</summary>
     public int DeactivateIdle(long idleSinceUs)
     {
@@ -53,8 +59,9 @@ public sealed class GrainDirectory
         {
             if (_grains[i] is { } grain && grain.LastActivityUs < idleSinceUs)
             {
-                _savedTicks[i] = grain.TickCount;
-                _savedIv[i] = grain.ImpliedVolatility;
+                var saved = default(InstrumentSnapshot);
+                grain.WriteSnapshot(ref saved);
+                _saved[i] = saved;
                 _grains[i] = null;
                 removed++;
             }
@@ -70,7 +77,10 @@ public sealed class GrainDirectory
         var instrument = _master[id];
         var underlyingId = instrument.UnderlyingToken != 0 && _master.TryGetId(instrument.UnderlyingToken, out var u) ? u : -1;
         var grain = new InstrumentGrain(instrument, underlyingId, _context);
-        grain.Restore(_savedTicks[id], _savedIv[id]);
+        if (_saved.Remove(id, out var saved))
+        {
+            grain.Restore(in saved);
+        }
         _grains[id] = grain;
         _active++;
         Activations++;

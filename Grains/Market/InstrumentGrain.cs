@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Interfaces.Snapshots;
+using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Interfaces.Ticks;
 using Ticker.Grains.Pricing;
 
@@ -21,6 +22,7 @@ public sealed class InstrumentGrain
     private readonly int _underlyingId;
     private Tick _lastTick;
     private long _ticks;
+    private StreamPosition _position;
     private long _updatedAtUs;
     private long _barStartVolume;
     private long _lastVolume;
@@ -73,22 +75,55 @@ public sealed class InstrumentGrain
     /// <summary>The batch generation <see cref="BatchSlot"/> belongs to.</summary>
     internal int BatchGeneration { get; set; } = -1;
 
-    /// <summary>Restores what a previous activation saved when it was deactivated.</summary>
-    internal void Restore(long ticks, double iv)
+    /// <summary>
+    /// Restores the state a snapshot recorded: from storage when a shard is taken over, or from this shard's memory
+    /// when a deactivated grain comes back (Orleans' persisted grain state).
+    /// </summary>
+    public void Restore(in InstrumentSnapshot snapshot)
     {
-        _ticks = ticks;
-        _iv = iv;
+        _ticks = snapshot.Ticks;
+        _position = snapshot.Position;
+        _updatedAtUs = snapshot.UpdatedAtUs;
+        _lastTick.InstrumentToken = snapshot.InstrumentToken;
+        _lastTick.LastPrice = snapshot.LastPrice;
+        _lastTick.VolumeTraded = snapshot.VolumeTraded;
+        _lastTick.Oi = snapshot.Oi;
+        _lastTick.ExchangeTimestamp = snapshot.ExchangeTimestamp;
+        _lastTick.LastTradeTime = snapshot.LastTradeTime;
+        _lastTick.ReceivedAtUs = snapshot.ReceivedAtUs;
+        _lastTick.Buy[0] = new DepthLevel { Price = snapshot.BidPrice, Quantity = snapshot.BidQuantity };
+        _lastTick.Sell[0] = new DepthLevel { Price = snapshot.AskPrice, Quantity = snapshot.AskQuantity };
+        _bar = new UnderlyingBar
+        {
+            Start = snapshot.BarStart,
+            Open = snapshot.BarOpen,
+            High = snapshot.BarHigh,
+            Low = snapshot.BarLow,
+            Close = snapshot.BarClose,
+            Volume = snapshot.BarVolume,
+        };
+        _lastVolume = snapshot.VolumeTraded;
+        _barStartVolume = snapshot.VolumeTraded - snapshot.BarVolume;
+        _underlyingPrice = snapshot.UnderlyingPrice;
+        _ivStatus = snapshot.IvStatus;
+        _iv = snapshot.IvStatus == IvStatus.Ok ? snapshot.Iv : 0;
+        _greeks = snapshot.Greeks;
     }
 
+    /// <summary>Whether the tick at <paramref name="position"/> was applied already (a redelivery to skip).</summary>
+    public bool HasApplied(StreamPosition position) => !_position.IsZero && position.CompareTo(_position) <= 0;
+
     /// <summary>
-    /// Applies a tick and writes the resulting snapshot into <paramref name="snapshot"/>.
+    /// Applies a tick found at <paramref name="position"/> of the stream and writes the resulting snapshot into
+    /// <paramref name="snapshot"/>. Callers skip ticks for which <see cref="HasApplied"/> is true.
     /// </summary>
     /// <returns>The IV outcome for options, <see cref="IvStatus.None"/> for others.</returns>
     /// <remarks>Allocates nothing.</remarks>
-    public IvStatus Apply(in Tick tick, long nowUs, ref InstrumentSnapshot snapshot)
+    public IvStatus Apply(in Tick tick, StreamPosition position, long nowUs, ref InstrumentSnapshot snapshot)
     {
         _lastTick = tick;
         _ticks++;
+        _position = position;
         _updatedAtUs = nowUs;
         var status = IvStatus.None;
         if (Instrument.IsOption)
@@ -118,6 +153,7 @@ public sealed class InstrumentGrain
         snapshot.ReceivedAtUs = tick.ReceivedAtUs;
         snapshot.UpdatedAtUs = _updatedAtUs;
         snapshot.Ticks = _ticks;
+        snapshot.Position = _position;
         snapshot.BarStart = _bar.Start;
         snapshot.BarOpen = _bar.Open;
         snapshot.BarHigh = _bar.High;

@@ -57,43 +57,43 @@ public static class BlackScholes
         var totalVol = sigma * sqrtT;
         var spotDiscount = Math.Exp(-dividendYield * years);
         var strikeDiscount = Math.Exp(-rate * years);
-        var forwardSpot = spot * spotDiscount;
-        var forwardStrike = strike * strikeDiscount;
+        var discountedSpot = spot * spotDiscount;
+        var discountedStrike = strike * strikeDiscount;
         if (!(totalVol > 0))
         {
-            Deterministic(right, spotDiscount, forwardSpot, forwardStrike, years, rate, dividendYield, ref greeks);
+            Deterministic(right, spotDiscount, discountedSpot, discountedStrike, years, rate, dividendYield, ref greeks);
             return;
         }
 
-        var d1 = (Math.Log(forwardSpot / forwardStrike) / totalVol) + (0.5 * totalVol);
+        var d1 = (Math.Log(discountedSpot / discountedStrike) / totalVol) + (0.5 * totalVol);
         var d2 = d1 - totalVol;
         var density = NormalDistribution.Pdf(d1);
-        var timeDecay = -forwardSpot * density * sigma / (2.0 * sqrtT);
+        var timeDecay = -discountedSpot * density * sigma / (2.0 * sqrtT);
 
         double price, delta, thetaPerYear, rhoPerUnit;
         if (right == OptionRight.Call)
         {
             var nd1 = NormalDistribution.Cdf(d1);
             var nd2 = NormalDistribution.Cdf(d2);
-            price = Math.Max((forwardSpot * nd1) - (forwardStrike * nd2), Math.Max(forwardSpot - forwardStrike, 0.0));
+            price = Math.Max((discountedSpot * nd1) - (discountedStrike * nd2), Math.Max(discountedSpot - discountedStrike, 0.0));
             delta = spotDiscount * nd1;
-            thetaPerYear = timeDecay - (rate * forwardStrike * nd2) + (dividendYield * forwardSpot * nd1);
-            rhoPerUnit = forwardStrike * years * nd2;
+            thetaPerYear = timeDecay - (rate * discountedStrike * nd2) + (dividendYield * discountedSpot * nd1);
+            rhoPerUnit = discountedStrike * years * nd2;
         }
         else
         {
             var nd1 = NormalDistribution.Cdf(-d1);
             var nd2 = NormalDistribution.Cdf(-d2);
-            price = Math.Max((forwardStrike * nd2) - (forwardSpot * nd1), Math.Max(forwardStrike - forwardSpot, 0.0));
+            price = Math.Max((discountedStrike * nd2) - (discountedSpot * nd1), Math.Max(discountedStrike - discountedSpot, 0.0));
             delta = -spotDiscount * nd1;
-            thetaPerYear = timeDecay + (rate * forwardStrike * nd2) - (dividendYield * forwardSpot * nd1);
-            rhoPerUnit = -forwardStrike * years * nd2;
+            thetaPerYear = timeDecay + (rate * discountedStrike * nd2) - (dividendYield * discountedSpot * nd1);
+            rhoPerUnit = -discountedStrike * years * nd2;
         }
 
         greeks.Price = price;
         greeks.Delta = delta;
         greeks.Gamma = spotDiscount * density / (spot * totalVol);
-        greeks.Vega = forwardSpot * density * sqrtT * PerPoint;
+        greeks.Vega = discountedSpot * density * sqrtT * PerPoint;
         greeks.Theta = thetaPerYear / DaysPerYear;
         greeks.Rho = rhoPerUnit * PerPoint;
     }
@@ -112,16 +112,16 @@ public static class BlackScholes
     }
 
     /// <summary>Zero volatility: the discounted forward intrinsic value and its derivatives.</summary>
-    private static void Deterministic(OptionRight right, double spotDiscount, double forwardSpot, double forwardStrike, double years, double rate, double dividendYield, ref Greeks greeks)
+    private static void Deterministic(OptionRight right, double spotDiscount, double discountedSpot, double discountedStrike, double years, double rate, double dividendYield, ref Greeks greeks)
     {
         var sign = right == OptionRight.Call ? 1.0 : -1.0;
-        var value = sign * (forwardSpot - forwardStrike);
+        var value = sign * (discountedSpot - discountedStrike);
         var inTheMoney = value > 0 ? 1.0 : 0.0;
         greeks.Price = Math.Max(value, 0.0);
         greeks.Delta = sign * spotDiscount * inTheMoney;
         greeks.Gamma = 0.0;
         greeks.Vega = 0.0;
-        greeks.Theta = sign * inTheMoney * ((dividendYield * forwardSpot) - (rate * forwardStrike)) / DaysPerYear;
-        greeks.Rho = sign * inTheMoney * forwardStrike * years * PerPoint;
+        greeks.Theta = sign * inTheMoney * ((dividendYield * discountedSpot) - (rate * discountedStrike)) / DaysPerYear;
+        greeks.Rho = sign * inTheMoney * discountedStrike * years * PerPoint;
     }
 }

@@ -7,7 +7,7 @@ namespace Ticker.Grains.Pricing;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The problem is reduced to normalised Black form. With forward-discounted spot S' = S·e^(−qT), discounted strike
+/// The problem is reduced to normalised Black form. With the dividend-discounted spot S' = S·e^(−qT), the discounted strike
 /// K' = K·e^(−rT), x = ln(S'/K') and total volatility s = σ√T, the time value of the option (its price less the
 /// discounted intrinsic value) divided by √(S'K') equals the normalised out-of-the-money call price
 /// b(x̃, s) = e^(x̃/2)Φ(x̃/s + s/2) − e^(−x̃/2)Φ(x̃/s − s/2) with x̃ = −|x| ≤ 0 (put–call parity and the symmetry
@@ -83,24 +83,24 @@ public static class ImpliedVolatility
             return IvStatus.Expired;
         }
 
-        var forwardSpot = spot * Math.Exp(-dividendYield * years);
-        var forwardStrike = strike * Math.Exp(-rate * years);
-        if (!(forwardSpot > 0 && forwardStrike > 0 && double.IsFinite(forwardSpot) && double.IsFinite(forwardStrike)))
+        var discountedSpot = spot * Math.Exp(-dividendYield * years);
+        var discountedStrike = strike * Math.Exp(-rate * years);
+        if (!(discountedSpot > 0 && discountedStrike > 0 && double.IsFinite(discountedSpot * discountedStrike)))
         {
-            // Rates so extreme that the discount factors over- or underflow.
+            // Rates or prices so extreme that the discounted values over- or underflow.
             return IvStatus.InvalidInput;
         }
 
         double intrinsic, upperBound;
         if (right == OptionRight.Call)
         {
-            intrinsic = Math.Max(forwardSpot - forwardStrike, 0.0);
-            upperBound = forwardSpot;
+            intrinsic = Math.Max(discountedSpot - discountedStrike, 0.0);
+            upperBound = discountedSpot;
         }
         else
         {
-            intrinsic = Math.Max(forwardStrike - forwardSpot, 0.0);
-            upperBound = forwardStrike;
+            intrinsic = Math.Max(discountedStrike - discountedSpot, 0.0);
+            upperBound = discountedStrike;
         }
 
         if (price >= upperBound)
@@ -114,8 +114,8 @@ public static class ImpliedVolatility
         }
 
         // Normalise the time value to the out-of-the-money call: x ≤ 0, 0 < target < e^(x/2).
-        var x = -Math.Abs(Math.Log(forwardSpot / forwardStrike));
-        var target = (price - intrinsic) / (Math.Sqrt(forwardSpot) * Math.Sqrt(forwardStrike));
+        var x = -Math.Abs(Math.Log(discountedSpot / discountedStrike));
+        var target = (price - intrinsic) / Math.Sqrt(discountedSpot * discountedStrike);
         var upper = Math.Exp(0.5 * x);
         if (!(target > 0))
         {
@@ -139,6 +139,11 @@ public static class ImpliedVolatility
     }
 
     /// <summary>Solves b(x, s) = target for s, given x ≤ 0 and 0 &lt; target &lt; upper = e^(x/2).</summary>
+    /// <remarks>
+    /// With g the logarithmic derivative of the objective's price (b'/b, or −b'/(upper − b)) and c = b''/b', the
+    /// Halley steps below are the generic −(f/f')/(1 − f·f''/(2f'²)) with the chain rule for the change of variable
+    /// worked out by hand, so that each iteration needs only four divisions.
+    /// </remarks>
     private static IvStatus SolveNormalised(double x, double target, double upper, double warmStart, double tolerance, out double totalVol)
     {
         var inflection = Math.Sqrt(-2.0 * x);
@@ -146,13 +151,30 @@ public static class ImpliedVolatility
         var s = warmStart > 0 ? warmStart : coldStart;
         var lo = 0.0;
         var hi = double.PositiveInfinity;
-        var logTarget = Math.Log(target);
-        var logTargetGap = Math.Log(upper - target);
+        var targetGap = upper - target;
+        var inverseUpper = 1.0 / upper;
         var x2 = x * x;
 
         for (var iteration = 1; iteration <= MaxIterations; iteration++)
         {
-            Evaluate(x, s, upper, out var value, out var gap);
+            // b and its distance to the bound, each in the form free of cancellation: b directly below the
+            // inflection point (h1 ≤ 0), the gap directly above it.
+            var u = 1.0 / s;
+            var ratio = x * u;
+            var h1 = ratio + (0.5 * s);
+            var h2 = ratio - (0.5 * s);
+            double value, gap;
+            if (h1 <= 0)
+            {
+                value = (upper * NormalDistribution.Cdf(h1)) - (NormalDistribution.Cdf(h2) * inverseUpper);
+                gap = upper - value;
+            }
+            else
+            {
+                gap = (upper * NormalDistribution.Cdf(-h1)) + (NormalDistribution.Cdf(h2) * inverseUpper);
+                value = upper - gap;
+            }
+
             if (value > target)
             {
                 hi = s;
@@ -167,40 +189,35 @@ public static class ImpliedVolatility
                 return IvStatus.Ok;
             }
 
-            // b' and b''/b' in closed form.
-            var ratio = x / s;
+            // b' and c = b''/b' in closed form.
             var slope = InvSqrt2Pi * Math.Exp((-0.5 * ratio * ratio) - (0.125 * s * s));
-            var curvature = (x2 / (s * s * s)) - (0.25 * s);
+            var c = (x2 * u * u * u) - (0.25 * s);
 
             // Lower tail on the way down, or below the inflection point: Halley on ln b against w = 1/s².
             var lowerTail = value > target ? s <= inflection : s < inflection;
             double next, acceptance;
             if (slope > 0 && lowerTail && value > 0)
             {
-                var d1 = slope / value;                              // (ln b)'
-                var d2 = (slope * curvature / value) - (d1 * d1);    // (ln b)''
-                var sw1 = -0.5 * s * s * s;                          // ds/dw
-                var sw2 = 0.75 * s * s * s * s * s;                  // d²s/dw²
-                var f1 = d1 * sw1;
-                var f2 = (d2 * sw1 * sw1) + (d1 * sw2);
-                var w = 1.0 / (s * s);
-                var wNext = w + HalleyStep(Math.Log(value) - logTarget, f1, f2, out acceptance);
+                var g = slope / value;
+                var newton = 2.0 * LogRatio(value, target) / (g * s * s * s);
+                var denominator = 1.0 - (0.25 * newton * s * s * (((c - g) * s) + 3.0));
+                var wNext = (u * u) + Correct(newton, denominator, out acceptance);
                 next = wNext > 0 ? 1.0 / Math.Sqrt(wNext) : double.NaN;
             }
             else if (slope > 0 && value > 0.5 * upper && gap > 0)
             {
                 // Upper tail: Halley on ln(upper − b) against v = s².
-                var d1 = -slope / gap;                               // (ln gap)'
-                var d2 = (-slope * curvature / gap) - (d1 * d1);     // (ln gap)''
-                var f1 = d1 / (2.0 * s);                             // ds/dv = 1/(2s)
-                var f2 = (d2 / (4.0 * s * s)) - (d1 / (4.0 * s * s * s));
-                var vNext = (s * s) + HalleyStep(Math.Log(gap) - logTargetGap, f1, f2, out acceptance);
+                var g = -slope / gap;
+                var newton = -2.0 * s * LogRatio(gap, targetGap) / g;
+                var denominator = 1.0 + (0.25 * newton * u * (c - g - u));
+                var vNext = (s * s) + Correct(newton, denominator, out acceptance);
                 next = vNext > 0 ? Math.Sqrt(vNext) : double.NaN;
             }
             else if (slope > 0)
             {
                 // Middle: Halley on b against s.
-                next = s + HalleyStep(value - target, slope, slope * curvature, out acceptance);
+                var newton = (target - value) / slope;
+                next = s + Correct(newton, 1.0 + (0.5 * newton * c), out acceptance);
             }
             else
             {
@@ -231,11 +248,16 @@ public static class ImpliedVolatility
         return IvStatus.NoConvergence;
     }
 
-    /// <summary>The Halley step for f with derivatives f1, f2, or the Newton step where Halley's correction is unsafe.</summary>
-    private static double HalleyStep(double f, double f1, double f2, out double acceptance)
+    /// <summary>ln(a/b) for positive a, b: one logarithm, or two when a/b overflows (b subnormal).</summary>
+    private static double LogRatio(double a, double b)
     {
-        var newton = -f / f1;
-        var denominator = 1.0 + (0.5 * newton * f2 / f1);
+        var ratio = a / b;
+        return double.IsFinite(ratio) ? Math.Log(ratio) : Math.Log(a) - Math.Log(b);
+    }
+
+    /// <summary>The Halley step newton/denominator, or the Newton step where Halley's correction is unsafe.</summary>
+    private static double Correct(double newton, double denominator, out double acceptance)
+    {
         if (denominator > MinHalleyDenominator)
         {
             acceptance = HalleyAcceptance;
@@ -244,26 +266,5 @@ public static class ImpliedVolatility
 
         acceptance = NewtonAcceptance;
         return newton;
-    }
-
-    /// <summary>
-    /// The normalised out-of-the-money call b(x, s) and its distance to the upper bound, each computed in the form
-    /// that avoids cancellation (b directly below the inflection point, the gap directly above it).
-    /// </summary>
-    private static void Evaluate(double x, double s, double upper, out double value, out double gap)
-    {
-        var ratio = x / s;
-        var h1 = ratio + (0.5 * s);
-        var h2 = ratio - (0.5 * s);
-        if (h1 <= 0)
-        {
-            value = (upper * NormalDistribution.Cdf(h1)) - (NormalDistribution.Cdf(h2) / upper);
-            gap = upper - value;
-        }
-        else
-        {
-            gap = (upper * NormalDistribution.Cdf(-h1)) + (NormalDistribution.Cdf(h2) / upper);
-            value = upper - gap;
-        }
     }
 }

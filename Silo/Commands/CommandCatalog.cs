@@ -9,8 +9,11 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create()
     {
         yield return DemoCommand.Create();
+        yield return SiloCommand.Create();
+        yield return GreeksCommand.Create();
         yield return DecodeCommand.Create();
         yield return MasterCommand.Create();
+        yield return RedisBenchCommand.Create();
         yield return FeedCommand.Create();
         yield return RecordCommand.Create();
         yield return KiteMockCommand.Create();

@@ -87,7 +87,7 @@ internal static class DecodeCommand
             var error = KiteDecoder.TryDecode(bytes, ticks, 0, out var written);
             if (error != KiteDecodeError.None)
             {
-                printer.WriteError(lineNumber, $"{error}: {error.Describe()} (header announces {count} packets, {written} decoded)");
+                printer.WriteError(lineNumber, $"{error}: {error.Describe()} (packets announced: {count}, decoded: {written})");
                 malformed = true;
                 continue;
             }

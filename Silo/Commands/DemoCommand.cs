@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Ticker.Silo.Diagnostics;
 using Ticker.Silo.Hosting;
+using Ticker.Silo.Transports.Redis;
 
 namespace Ticker.Silo.Commands;
 
@@ -18,10 +19,12 @@ internal static class DemoCommand
         var http = CommonOptions.Http();
         var master = CommonOptions.Master();
         var shards = CommonOptions.Shards();
-        var noBatching = new Option<bool>("--no-batching") { Description = "Publish every tick on its own (the Phase 4 baseline)." };
-        var command = new Command("demo", "Run a silo in embedded mode with the synthetic NIFTY/BANKNIFTY feed, printing a status line a second.")
+        var noBatching = CommonOptions.NoBatching();
+        var conflate = CommonOptions.Conflate();
+        var redis = CommonOptions.Redis();
+        var command = new Command("demo", "Run a silo with the synthetic NIFTY/BANKNIFTY feed in one process (embedded, or on Redis with --redis), a status line a second.")
         {
-            duration, instruments, rate, http, master, shards, noBatching,
+            duration, instruments, rate, http, master, shards, noBatching, conflate, redis,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -31,11 +34,9 @@ internal static class DemoCommand
             };
             Set(settings, "Feed:Instruments", parse.GetValue(instruments));
             Set(settings, "Feed:Rate", parse.GetValue(rate));
-            Set(settings, "Silo:ShardCount", parse.GetValue(shards));
-            if (parse.GetValue(noBatching))
-            {
-                settings["Batching:Enabled"] = "false";
-            }
+            CommonOptions.AddShards(settings, parse.GetValue(shards));
+            CommonOptions.AddBatching(settings, parse.GetValue(noBatching), parse.GetValue(conflate));
+            CommonOptions.AddRedis(settings, parse.GetValue(redis));
 
             CommonOptions.AddMaster(settings, parse.GetValue(master));
             var seconds = parse.GetValue(duration);
@@ -46,12 +47,26 @@ internal static class DemoCommand
 
     private static async Task<int> RunAsync(Dictionary<string, string?> settings, TimeSpan? duration)
     {
-        var app = SiloApplication.Build(settings, static (services, _) => services.AddEmbeddedTransport().AddSyntheticFeed());
+        var useRedis = settings.ContainsKey("Redis:ConnectionString");
+        var app = SiloApplication.Build(settings, (services, configuration) =>
+        {
+            if (useRedis)
+            {
+                services.AddRedisTransport(configuration);
+            }
+            else
+            {
+                services.AddEmbeddedTransport();
+            }
+
+            services.AddSyntheticFeed();
+        });
         var url = settings["Http:Url"];
+        var mode = useRedis ? "on Redis" : "in embedded mode";
         return await SiloApplication.RunAsync(app, duration, (services, token) =>
         {
             var sampler = services.GetRequiredService<StatusSampler>();
-            Console.Out.WriteLine($"demo: silo in embedded mode; API at {url}/api/chain/NIFTY, health at {url}/health. Ctrl-C stops.");
+            Console.Out.WriteLine($"demo: silo {mode}; API at {url}/api/chain/NIFTY, health at {url}/health. Ctrl-C stops.");
             sampler.Sampled += static sample => Console.Out.WriteLine(FormatStatus(sample));
             return Task.CompletedTask;
         }).ConfigureAwait(false);

@@ -26,6 +26,9 @@ public sealed class ShardStatistics
     /// <summary>Ticks that could not be processed: unknown instrument with validation off (worker).</summary>
     public long ProcessingErrors;
 
+    /// <summary>Redelivered ticks skipped because their grain had applied them already (worker).</summary>
+    public long DuplicateTicks;
+
     /// <summary>Stream entries read (worker).</summary>
     public long EntriesRead;
 

@@ -14,13 +14,15 @@ using Ticker.Silo.Options;
 namespace Ticker.Silo.Hosting;
 
 /// <summary>
-/// Runs one <see cref="ShardWorker"/> per shard this silo owns (in the embedded mode: every shard) and stops them
-/// gracefully: each flushes, writes and acknowledges what it holds before the host exits.
+/// Runs one <see cref="ShardWorker"/> per shard this silo owns. Which shards it owns is decided elsewhere (all of them
+/// in the embedded mode; leases in a cluster): <see cref="StartShardAsync"/> and <see cref="StopShardAsync"/> hand
+/// shards in and out. At shutdown every worker flushes, writes and acknowledges what it holds before the host exits.
 /// </summary>
-public sealed partial class ShardSupervisor : BackgroundService
+public sealed partial class ShardSupervisor : IHostedService
 {
     private readonly ITickStream _stream;
     private readonly ISnapshotSink _sink;
+    private readonly ISnapshotReader _snapshots;
     private readonly InstrumentMaster _master;
     private readonly TickValidator _validator;
     private readonly ShardMap _map;
@@ -33,12 +35,14 @@ public sealed partial class ShardSupervisor : BackgroundService
     private readonly ILogger _logger;
     private readonly SiloStatistics _statistics;
     private readonly IShardObserver _observer;
-    private readonly Dictionary<int, ShardWorker> _workers = [];
+    private readonly Dictionary<int, RunningShard> _running = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Creates the supervisor.</summary>
     public ShardSupervisor(
         ITickStream stream,
         ISnapshotSink sink,
+        ISnapshotReader snapshots,
         InstrumentMaster master,
         TickValidator validator,
         ShardMap map,
@@ -53,6 +57,7 @@ public sealed partial class ShardSupervisor : BackgroundService
     {
         _stream = stream;
         _sink = sink;
+        _snapshots = snapshots;
         _master = master;
         _validator = validator;
         _map = map;
@@ -67,56 +72,143 @@ public sealed partial class ShardSupervisor : BackgroundService
         _observer = observer;
     }
 
-    /// <summary>The workers running now, by shard.</summary>
+    /// <summary>The number of shards of the stream.</summary>
+    public int ShardCount => _stream.ShardCount;
+
+    /// <summary>The workers running now.</summary>
     public IReadOnlyCollection<ShardWorker> Workers
     {
         get
         {
-            lock (_workers)
+            lock (_running)
             {
-                return [.. _workers.Values];
+                return [.. _running.Values.Select(r => r.Worker).OfType<ShardWorker>()];
+            }
+        }
+    }
+
+    /// <summary>The shards this silo runs now, ascending.</summary>
+    public IReadOnlyList<int> OwnedShards
+    {
+        get
+        {
+            lock (_running)
+            {
+                return [.. _running.Keys.Order()];
             }
         }
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var runs = new List<Task>(_stream.ShardCount);
-        for (var shard = 0; shard < _stream.ShardCount; shard++)
-        {
-            runs.Add(RunShardAsync(shard, stoppingToken));
-        }
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        LogStarted(_logger, _stream.ShardCount, _master.Count);
-        await Task.WhenAll(runs).ConfigureAwait(false);
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var shard in OwnedShards)
+        {
+            await StopShardAsync(shard, graceful: true).ConfigureAwait(false);
+        }
     }
 
-    private async Task RunShardAsync(int shard, CancellationToken stoppingToken)
+    /// <summary>Starts the worker of <paramref name="shard"/> (restoring its grains, taking over pending entries); no-op when running.</summary>
+    public async Task StartShardAsync(int shard, CancellationToken cancellationToken)
     {
-        await using var reader = await _stream.OpenReaderAsync(shard, stoppingToken).ConfigureAwait(false);
-        var worker = new ShardWorker(
-            reader, _sink, _master, _validator, _map, _batching, _grains, _greeks, _time,
-            _loggers.CreateLogger<ShardWorker>(), _statistics.Shards[shard], _observer);
-        lock (_workers)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            _workers[shard] = worker;
+            lock (_running)
+            {
+                if (_running.ContainsKey(shard))
+                {
+                    return;
+                }
+            }
+
+            var stop = new CancellationTokenSource();
+            var running = new RunningShard(stop);
+            lock (_running)
+            {
+                _running[shard] = running;
+            }
+
+            running.Run = Task.Run(() => RunShardAsync(shard, running), CancellationToken.None);
+            LogShardStarted(_logger, shard);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stops the worker of <paramref name="shard"/>: gracefully (drain, flush, acknowledge) when handing it over, or
+    /// at once when its lease was lost.
+    /// </summary>
+    public async Task StopShardAsync(int shard, bool graceful)
+    {
+        RunningShard? running;
+        lock (_running)
+        {
+            _running.Remove(shard, out running);
+        }
+
+        if (running is null)
+        {
+            return;
+        }
+
+        await running.Stop.CancelAsync().ConfigureAwait(false);
+        if (!graceful)
+        {
+            running.Worker?.Abandon();
         }
 
         try
         {
-            // Workers run on the thread pool, away from the caller's context.
-            await Task.Run(() => worker.RunAsync(_silo.DrainTimeout, stoppingToken), CancellationToken.None).ConfigureAwait(false);
+            await (running.Run ?? Task.CompletedTask).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped before it started reading.
+        }
+        catch (Exception ex)
+        {
+            LogShardFailed(_logger, shard, ex.Message);
         }
         finally
         {
-            lock (_workers)
-            {
-                _workers.Remove(shard);
-            }
+            running.Stop.Dispose();
         }
+
+        LogShardStopped(_logger, shard, graceful);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Silo running {Shards} shard workers over {Instruments} instruments")]
-    private static partial void LogStarted(ILogger logger, int shards, int instruments);
+    private async Task RunShardAsync(int shard, RunningShard running)
+    {
+        await using var reader = await _stream.OpenReaderAsync(shard, running.Stop.Token).ConfigureAwait(false);
+        var worker = new ShardWorker(
+            reader, _sink, _snapshots, _master, _validator, _map, _batching, _grains, _greeks, _time,
+            _loggers.CreateLogger<ShardWorker>(), _statistics.Shards[shard], _observer);
+        running.Worker = worker;
+        await worker.RunAsync(_silo.DrainTimeout, running.Stop.Token).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard}: worker started")]
+    private static partial void LogShardStarted(ILogger logger, int shard);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard}: worker stopped (graceful: {Graceful})")]
+    private static partial void LogShardStopped(ILogger logger, int shard, bool graceful);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shard {Shard}: worker failed: {Reason}")]
+    private static partial void LogShardFailed(ILogger logger, int shard, string reason);
+
+    private sealed class RunningShard(CancellationTokenSource stop)
+    {
+        public CancellationTokenSource Stop { get; } = stop;
+
+        public Task? Run { get; set; }
+
+        public ShardWorker? Worker { get; set; }
+    }
 }

@@ -7,6 +7,7 @@ using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
+using Ticker.Grains.Interfaces.Ticks;
 using Ticker.Grains.Market;
 using Ticker.Grains.Streams;
 using Ticker.Grains.Validation;
@@ -28,6 +29,7 @@ public sealed partial class ShardWorker
     private readonly int _shard;
     private readonly ITickStreamReader _reader;
     private readonly ISnapshotSink _sink;
+    private readonly ISnapshotReader _snapshots;
     private readonly InstrumentMaster _master;
     private readonly TickValidator _validator;
     private readonly ShardMap _map;
@@ -44,11 +46,13 @@ public sealed partial class ShardWorker
     private readonly bool _idleFlush;
     private int _inFlight;
     private long _nextSweepUs;
+    private CancellationTokenSource? _hardStop;
 
     /// <summary>Creates the worker of <paramref name="reader"/>'s shard.</summary>
     public ShardWorker(
         ITickStreamReader reader,
         ISnapshotSink sink,
+        ISnapshotReader snapshots,
         InstrumentMaster master,
         TickValidator validator,
         ShardMap map,
@@ -63,6 +67,7 @@ public sealed partial class ShardWorker
         _shard = reader.Shard;
         _reader = reader;
         _sink = sink;
+        _snapshots = snapshots;
         _master = master;
         _validator = validator;
         _map = map;
@@ -102,9 +107,11 @@ public sealed partial class ShardWorker
     public async Task RunAsync(TimeSpan drainTimeout, CancellationToken stopping)
     {
         using var hardStop = new CancellationTokenSource();
+        _hardStop = hardStop;
         var flusher = Task.Run(() => FlushLoopAsync(hardStop.Token), CancellationToken.None);
         try
         {
+            await RestoreAsync(stopping).ConfigureAwait(false);
             await ReadLoopAsync(stopping).ConfigureAwait(false);
             await DrainAsync(Stopwatch.GetTimestamp() + (long)(drainTimeout.TotalSeconds / 2 * Stopwatch.Frequency)).ConfigureAwait(false);
             if (_batcher.HasPending)
@@ -124,6 +131,22 @@ public sealed partial class ShardWorker
             {
                 LogDrainTimedOut(_logger, _shard, drainTimeout.TotalSeconds);
             }
+        }
+    }
+
+    /// <summary>
+    /// Gives the shard up at once, without writing what is pending (its lease was lost: another silo may own it now,
+    /// and will redeliver what this one did not acknowledge). Call after cancelling the run's token.
+    /// </summary>
+    public void Abandon()
+    {
+        try
+        {
+            _hardStop?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
         }
     }
 
@@ -227,19 +250,23 @@ public sealed partial class ShardWorker
         var next = 0;
         while (next < count)
         {
-            next = ApplyTicks(entry.Buffer, next, count, nowUs);
+            next = ApplyTicks(entry, next, count, nowUs);
             if (_batcher.IsFull)
             {
                 await EnqueueFlushAsync(_batcher.FullReason).ConfigureAwait(false);
             }
         }
 
+        ReportInvalid();
         _batcher.CompleteEntry(entry.Id, Stopwatch.GetTimestamp());
         _reader.Release(entry);
     }
 
-    /// <summary>Takes the broadcast copies of other shards' underlyings off the tail, then validates the rest in place.</summary>
-    /// <returns>How many ticks at the front of the entry are valid and to be applied.</returns>
+    /// <summary>
+    /// Takes the broadcast copies of other shards' underlyings off the tail (they only move the spot) and, in strict
+    /// mode, rejects an entry with any invalid tick.
+    /// </summary>
+    /// <returns>How many ticks at the front of the entry are to be applied.</returns>
     private int PrepareEntry(TickStreamEntry entry, long nowUs)
     {
         var ticks = entry.Buffer;
@@ -262,38 +289,44 @@ public sealed partial class ShardWorker
             }
         }
 
-        entry.Count = owned;
-        var result = _validator.ValidateBatch(entry.Ticks, nowSeconds, _reasonCounts);
-        if (result.InvalidCount > 0)
+        if (_validator.Mode == ValidationMode.Strict)
         {
-            _stats.InvalidTicks += result.InvalidCount;
-            for (var reason = 1; reason < _reasonCounts.Length; reason++)
-            {
-                if (_reasonCounts[reason] != 0)
-                {
-                    _observer.OnInvalidTicks((TickValidationReason)reason, _reasonCounts[reason]);
-                    _reasonCounts[reason] = 0;
-                }
-            }
-
+            // Strict validation leaves the ticks where they are, so stream positions stay the entry's indices.
+            var result = _validator.ValidateBatch(entry.Buffer.AsSpan(0, owned), nowSeconds, _reasonCounts);
             if (result.Rejected)
             {
+                _stats.InvalidTicks += result.InvalidCount;
                 _observer.OnBatchRejected();
+                return 0;
             }
         }
 
-        return result.ValidCount;
+        return owned;
     }
 
-    /// <summary>Applies ticks [<paramref name="start"/>, <paramref name="count"/>) until the batcher is full.</summary>
+    /// <summary>Applies ticks [<paramref name="start"/>, <paramref name="count"/>) of an entry until the batcher is full.</summary>
     /// <returns>The index of the next tick to apply.</returns>
     /// <remarks>The per-tick path: allocates nothing (a grain's first tick activates it).</remarks>
-    private int ApplyTicks(Ticker.Grains.Interfaces.Ticks.Tick[] ticks, int start, int count, long nowUs)
+    private int ApplyTicks(TickStreamEntry entry, int start, int count, long nowUs)
     {
+        var ticks = entry.Buffer;
+        var nowSeconds = nowUs / 1_000_000;
+        var lenient = _validator.Mode == ValidationMode.Lenient;
         for (var i = start; i < count; i++)
         {
             ref readonly var tick = ref ticks[i];
             var started = Stopwatch.GetTimestamp();
+            if (lenient)
+            {
+                var reason = _validator.Validate(in tick, nowSeconds);
+                if (reason != TickValidationReason.Valid)
+                {
+                    _stats.InvalidTicks++;
+                    _reasonCounts[(int)reason]++;
+                    continue;
+                }
+            }
+
             if (!_master.TryGetId(tick.InstrumentToken, out var id))
             {
                 // Only reachable with validation off: an unknown token cannot be applied.
@@ -310,6 +343,14 @@ public sealed partial class ShardWorker
             }
 
             var grain = _grains.GetOrActivate(id);
+            var position = new StreamPosition(entry.Id, i);
+            if (grain.HasApplied(position))
+            {
+                // Redelivered after a crash or takeover: its effect is already in the grain's state.
+                _stats.DuplicateTicks++;
+                continue;
+            }
+
             var option = grain.Instrument.IsOption;
             if (!option && grain.Instrument.Kind == InstrumentKind.Underlying)
             {
@@ -317,7 +358,7 @@ public sealed partial class ShardWorker
             }
 
             ref var slot = ref _batcher.Reserve(grain, started);
-            var status = grain.Apply(in tick, nowUs, ref slot);
+            var status = grain.Apply(in tick, position, nowUs, ref slot);
             var elapsed = Stopwatch.GetTimestamp() - started;
             _stats.ProcessingLatency.Record(ToNanoseconds(elapsed));
             if (option)
@@ -332,12 +373,12 @@ public sealed partial class ShardWorker
                     _stats.IvFailures++;
                 }
 
-                _observer.OnOptionTick(elapsed, status, _context.LastGreeksElapsed, tick.Mode == Ticker.Grains.Interfaces.Ticks.TickMode.Full);
+                _observer.OnOptionTick(elapsed, status, _context.LastGreeksElapsed, tick.Mode == TickMode.Full);
             }
             else
             {
                 _stats.UnderlyingTicks++;
-                _observer.OnUnderlyingTick(elapsed, grain.Instrument.Id, tick.LastPrice);
+                _observer.OnUnderlyingTick(elapsed, id, tick.LastPrice);
             }
 
             if (_batcher.IsFull)
@@ -347,6 +388,73 @@ public sealed partial class ShardWorker
         }
 
         return count;
+    }
+
+    private void ReportInvalid()
+    {
+        for (var reason = 1; reason < _reasonCounts.Length; reason++)
+        {
+            if (_reasonCounts[reason] != 0)
+            {
+                _observer.OnInvalidTicks((TickValidationReason)reason, _reasonCounts[reason]);
+                _reasonCounts[reason] = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Before reading, restores the grains of this shard (and every underlying's spot) from the snapshot store, as
+    /// Orleans activates grains from persisted state: ticks counts carry on, and redelivered ticks are recognised.
+    /// </summary>
+    private async Task RestoreAsync(CancellationToken stopping)
+    {
+        var tokens = new List<uint>();
+        foreach (var instrument in _master.Instruments)
+        {
+            if (_map.ShardOf(instrument.InstrumentToken) == _shard || _map.IsBroadcast(instrument.InstrumentToken))
+            {
+                tokens.Add(instrument.InstrumentToken);
+            }
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var restored = 0;
+                foreach (var snapshot in await _snapshots.GetManyAsync(tokens, stopping).ConfigureAwait(false))
+                {
+                    if (!_master.TryGetId(snapshot.InstrumentToken, out var id))
+                    {
+                        continue;
+                    }
+
+                    if (snapshot.Kind == InstrumentKind.Underlying)
+                    {
+                        _context.UnderlyingPrices.Set(id, snapshot.LastPrice);
+                    }
+
+                    if (_map.ShardOf(snapshot.InstrumentToken) == _shard)
+                    {
+                        _grains.Restore(id, in snapshot);
+                        restored++;
+                    }
+                }
+
+                if (restored > 0)
+                {
+                    LogRestored(_logger, _shard, restored);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                _observer.OnReadError();
+                LogRestoreFailed(_logger, _shard, attempt, ex.Message);
+                await DelayAsync(attempt, stopping).ConfigureAwait(false);
+            }
+        }
     }
 
     private async ValueTask EnqueueFlushAsync(FlushReason reason)
@@ -443,6 +551,12 @@ public sealed partial class ShardWorker
     private long NowUs() => (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     private static long ToNanoseconds(long stopwatchTicks) => (long)(stopwatchTicks * (1_000_000_000.0 / Stopwatch.Frequency));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard}: restored {Grains} grains from the snapshot store")]
+    private static partial void LogRestored(ILogger logger, int shard, int grains);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard}: restoring grain state failed (attempt {Attempt}), retrying: {Reason}")]
+    private static partial void LogRestoreFailed(ILogger logger, int shard, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard}: reading the tick stream failed (attempt {Attempt}): {Reason}")]
     private static partial void LogReadFailed(ILogger logger, int shard, int attempt, string reason);

@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ticker.Silo.Dashboard;
 using Ticker.Silo.Http;
+using Ticker.Silo.Metrics;
 using Ticker.Silo.Options;
 
 namespace Ticker.Silo.Hosting;
@@ -46,6 +48,9 @@ public static class SiloApplication
         var app = builder.Build();
         app.MapHealthChecks("/health");
         app.MapTickerApi();
+        app.MapClusterApi();
+        app.MapPrometheusMetrics();
+        app.MapTickerDashboard();
         return app;
     }
 

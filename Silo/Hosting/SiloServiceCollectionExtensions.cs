@@ -10,7 +10,9 @@ using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Market;
 using Ticker.Grains.Streams;
 using Ticker.Grains.Validation;
+using Ticker.Silo.Cluster;
 using Ticker.Silo.Diagnostics;
+using Ticker.Silo.Metrics;
 using Ticker.Silo.Options;
 using Ticker.Silo.Transports.Embedded;
 
@@ -37,12 +39,14 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(static sp => new TickValidator(sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<TickValidationOptions>>().Value));
         services.AddSingleton(static sp => new SiloStatistics(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ShardCount));
         services.AddSingleton<AccountDirectory>();
-        services.AddSingleton<IShardObserver>(NullShardObserver.Instance);
+        services.AddTickerMetrics();
+        services.AddSingleton<IShardObserver, MetricsShardObserver>();
 
         services.AddSingleton<ShardSupervisor>();
         services.AddHostedService(static sp => sp.GetRequiredService<ShardSupervisor>());
         services.AddSingleton<StatusSampler>();
         services.AddHostedService(static sp => sp.GetRequiredService<StatusSampler>());
+        services.AddHostedService<SiloGaugesService>();
         services.AddHealthChecks();
         services.AddKiteIngestion(configuration);
         return services;
@@ -51,6 +55,8 @@ public static class SiloServiceCollectionExtensions
     /// <summary>Uses the in-process transport: channels for the tick stream, memory for snapshots.</summary>
     public static IServiceCollection AddEmbeddedTransport(this IServiceCollection services)
     {
+        services.AddHostedService<AllShardsOwnership>();
+        services.AddSingleton<IClusterView, SingleSiloView>();
         services.AddSingleton(static sp => new EmbeddedTickStream(sp.GetRequiredService<ShardMap>()));
         services.AddSingleton<ITickStream>(static sp => sp.GetRequiredService<EmbeddedTickStream>());
         services.AddSingleton(static sp => new InMemorySnapshotStore(sp.GetRequiredService<InstrumentMaster>()));

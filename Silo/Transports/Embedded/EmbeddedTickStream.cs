@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Interfaces.Ticks;
 using Ticker.Grains.Streams;
+using Ticker.Silo.Hosting;
 
 namespace Ticker.Silo.Transports.Embedded;
 
@@ -10,7 +11,7 @@ namespace Ticker.Silo.Transports.Embedded;
 /// The in-process tick stream (Orleans' memory streams): one bounded channel of entries per shard. A full channel
 /// makes the writer wait — back-pressure, never a silent drop.
 /// </summary>
-public sealed class EmbeddedTickStream : ITickStream, ITickStreamWriter
+public sealed class EmbeddedTickStream : ITickStream, ITickStreamWriter, IStreamBacklogSource
 {
     /// <summary>The default value for the entries queued per shard before the writer waits.</summary>
     public const int DefaultCapacityPerShard = 256;
@@ -46,8 +47,18 @@ public sealed class EmbeddedTickStream : ITickStream, ITickStreamWriter
     /// <inheritdoc />
     public ITickStreamWriter Writer => this;
 
-    /// <summary>Entries queued in a shard's channel (the embedded stream's lag).</summary>
-    public int QueuedEntries(int shard) => _channels[shard].Reader.Count;
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<(long Lag, long Pending)>> ProbeBacklogAsync(CancellationToken cancellationToken)
+    {
+        var backlog = new (long, long)[_channels.Length];
+        for (var shard = 0; shard < backlog.Length; shard++)
+        {
+            // A read entry is gone from the embedded stream: nothing is ever pending there.
+            backlog[shard] = (_channels[shard].Reader.Count, 0);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<(long Lag, long Pending)>>(backlog);
+    }
 
     /// <inheritdoc />
     public ValueTask<ITickStreamReader> OpenReaderAsync(int shard, CancellationToken cancellationToken) =>

@@ -41,6 +41,21 @@ public sealed class InMemorySnapshotStore : ISnapshotSink, ISnapshotReader
     public ValueTask<InstrumentSnapshot?> GetAsync(uint instrumentToken, CancellationToken cancellationToken) =>
         ValueTask.FromResult(TryGet(instrumentToken, out var snapshot) ? snapshot : (InstrumentSnapshot?)null);
 
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<InstrumentSnapshot>> GetManyAsync(IReadOnlyList<uint> instrumentTokens, CancellationToken cancellationToken)
+    {
+        var found = new List<InstrumentSnapshot>(instrumentTokens.Count);
+        foreach (var token in instrumentTokens)
+        {
+            if (TryGet(token, out var snapshot))
+            {
+                found.Add(snapshot);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<InstrumentSnapshot>>(found);
+    }
+
     /// <summary>The latest snapshot of <paramref name="instrumentToken"/>, if any.</summary>
     public bool TryGet(uint instrumentToken, out InstrumentSnapshot snapshot)
     {

@@ -172,9 +172,9 @@ public sealed class BlackScholesUnitTests
     {
         var greeks = default(Greeks);
         BlackScholes.Compute(Call, 100, 90, 0.5, 0.06, 0.02, 0, ref greeks);
-        var forwardSpot = 100 * Math.Exp(-0.02 * 0.5);
-        var forwardStrike = 90 * Math.Exp(-0.06 * 0.5);
-        Assert.Equal(forwardSpot - forwardStrike, greeks.Price, 12);
+        var discountedSpot = 100 * Math.Exp(-0.02 * 0.5);
+        var discountedStrike = 90 * Math.Exp(-0.06 * 0.5);
+        Assert.Equal(discountedSpot - discountedStrike, greeks.Price, 12);
         Assert.Equal(Math.Exp(-0.02 * 0.5), greeks.Delta, 12);
         Assert.Equal(0.0, greeks.Gamma);
         Assert.Equal(0.0, greeks.Vega);
@@ -201,10 +201,10 @@ public sealed class BlackScholesUnitTests
     {
         var greeks = default(Greeks);
         BlackScholes.Compute(right, spot, strike, years, 0.07, 0.013, sigma, ref greeks);
-        var forwardSpot = spot * Math.Exp(-0.013 * years);
-        var forwardStrike = strike * Math.Exp(-0.07 * years);
-        var intrinsic = Math.Max(right == Call ? forwardSpot - forwardStrike : forwardStrike - forwardSpot, 0);
-        Assert.True(greeks.Price >= intrinsic && greeks.Price <= (right == Call ? forwardSpot : forwardStrike), $"price {greeks.Price}");
+        var discountedSpot = spot * Math.Exp(-0.013 * years);
+        var discountedStrike = strike * Math.Exp(-0.07 * years);
+        var intrinsic = Math.Max(right == Call ? discountedSpot - discountedStrike : discountedStrike - discountedSpot, 0);
+        Assert.True(greeks.Price >= intrinsic && greeks.Price <= (right == Call ? discountedSpot : discountedStrike), $"price {greeks.Price}");
         Assert.True(double.IsFinite(greeks.Delta) && double.IsFinite(greeks.Gamma) && double.IsFinite(greeks.Vega)
             && double.IsFinite(greeks.Theta) && double.IsFinite(greeks.Rho));
     }

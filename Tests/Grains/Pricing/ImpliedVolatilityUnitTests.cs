@@ -90,10 +90,10 @@ public sealed class ImpliedVolatilityUnitTests
             var years = OneHour * Math.Pow(2.0 / OneHour, random.NextDouble());
             var rate = -0.02 + (0.12 * random.NextDouble());
             var q = 0.05 * random.NextDouble();
-            var forwardSpot = spot * Math.Exp(-q * years);
-            var forwardStrike = strike * Math.Exp(-rate * years);
-            var intrinsic = Math.Max(right == Call ? forwardSpot - forwardStrike : forwardStrike - forwardSpot, 0);
-            var upper = right == Call ? forwardSpot : forwardStrike;
+            var discountedSpot = spot * Math.Exp(-q * years);
+            var discountedStrike = strike * Math.Exp(-rate * years);
+            var intrinsic = Math.Max(right == Call ? discountedSpot - discountedStrike : discountedStrike - discountedSpot, 0);
+            var upper = right == Call ? discountedSpot : discountedStrike;
             var u = (i % 4) switch
             {
                 0 => random.NextDouble(),
@@ -136,14 +136,20 @@ public sealed class ImpliedVolatilityUnitTests
     public void Price_below_or_at_intrinsic_value_is_reported(OptionRight right, double spot)
     {
         const double strike = 100, years = 0.5, rate = 0.06, q = 0.01;
-        var forwardIntrinsic = Math.Abs((spot * Math.Exp(-q * years)) - (strike * Math.Exp(-rate * years)));
-        Assert.Equal(IvStatus.BelowIntrinsic, ImpliedVolatility.TrySolve(right, forwardIntrinsic - 0.01, spot, strike, years, rate, q, 0.2, out var iv));
+        var discountedIntrinsic = Math.Abs((spot * Math.Exp(-q * years)) - (strike * Math.Exp(-rate * years)));
+        Assert.Equal(IvStatus.BelowIntrinsic, ImpliedVolatility.TrySolve(right, discountedIntrinsic - 0.01, spot, strike, years, rate, q, 0.2, out var iv));
         Assert.Equal(0.0, iv);
-        Assert.Equal(IvStatus.BelowIntrinsic, ImpliedVolatility.TrySolve(right, forwardIntrinsic, spot, strike, years, rate, q, 0, out _));
+        Assert.Equal(IvStatus.BelowIntrinsic, ImpliedVolatility.TrySolve(right, discountedIntrinsic, spot, strike, years, rate, q, 0, out _));
 
-        // Undiscounted intrinsic can be above the discounted one: a price between them is still solvable.
-        Assert.Equal(IvStatus.Ok, ImpliedVolatility.TrySolve(right, forwardIntrinsic + 0.5, spot, strike, years, rate, q, 0, out iv));
+        // Just above the discounted intrinsic value is solvable. For the put that price is below the undiscounted
+        // intrinsic value K − S = 20, where a European put may trade; the bound is the discounted one.
+        Assert.Equal(IvStatus.Ok, ImpliedVolatility.TrySolve(right, discountedIntrinsic + 0.5, spot, strike, years, rate, q, 0, out iv));
         Assert.True(iv > 0);
+        Assert.Equal(discountedIntrinsic + 0.5, BlackScholes.Price(right, spot, strike, years, rate, q, iv), 1e-10);
+        if (right == Put)
+        {
+            Assert.True(discountedIntrinsic + 0.5 < strike - spot);
+        }
     }
 
     [Fact]
@@ -251,9 +257,9 @@ public sealed class ImpliedVolatilityUnitTests
     /// <summary>Checks one solve; returns false (and records why) on a failure.</summary>
     private static bool CheckRoundTrip(OptionRight right, double spot, double strike, double years, double sigma, double rate, double q, double price, IvStatus status, double iv, StringBuilder failures, string label)
     {
-        var forwardSpot = spot * Math.Exp(-q * years);
-        var forwardStrike = strike * Math.Exp(-rate * years);
-        var intrinsic = Math.Max(right == Call ? forwardSpot - forwardStrike : forwardStrike - forwardSpot, 0);
+        var discountedSpot = spot * Math.Exp(-q * years);
+        var discountedStrike = strike * Math.Exp(-rate * years);
+        var intrinsic = Math.Max(right == Call ? discountedSpot - discountedStrike : discountedStrike - discountedSpot, 0);
         var where = $"{label}: {right} K={strike:R} T={years:R} σ={sigma} r={rate} q={q} price={price:R}";
         if (status == IvStatus.BelowIntrinsic && price <= intrinsic)
         {

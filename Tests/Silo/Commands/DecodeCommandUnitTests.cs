@@ -135,7 +135,7 @@ public sealed class DecodeCommandUnitTests
         Assert.Equal(6, lines.Length);
         Assert.Contains("last_price\":1}", lines[0]);
         Assert.StartsWith("line 2: TruncatedPacket", ErrorOf(lines[1]));
-        Assert.Contains("2 decoded", ErrorOf(lines[1]));
+        Assert.Contains("announced: 3, decoded: 2", ErrorOf(lines[1]));
         Assert.StartsWith("line 3: TrailingBytes", ErrorOf(lines[2]));
         Assert.StartsWith("line 4: UnknownPacketLength", ErrorOf(lines[3]));
         Assert.StartsWith("line 5: TruncatedPacketLength", ErrorOf(lines[4]));

@@ -25,7 +25,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
         Statistics = new ShardStatistics(0);
         var reader = Stream.OpenReaderAsync(0, default).AsTask().Result;
         Worker = new ShardWorker(
-            reader, sink ?? Store, TestMarket.Master, new TickValidator(TestMarket.Master, new TickValidationOptions()), map,
+            reader, sink ?? Store, Store, TestMarket.Master, new TickValidator(TestMarket.Master, new TickValidationOptions()), map,
             batching, new GrainOptions(), new GreeksOptions(), TimeProvider.System, NullLogger.Instance, Statistics, NullShardObserver.Instance);
         Run = Task.Run(() => Worker.RunAsync(TimeSpan.FromSeconds(10), _stop.Token));
     }

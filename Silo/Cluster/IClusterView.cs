@@ -1,0 +1,8 @@
+namespace Ticker.Silo.Cluster;
+
+/// <summary>Gives the current <see cref="ClusterView"/> (for <c>/api/cluster</c> and the status page).</summary>
+public interface IClusterView
+{
+    /// <summary>The latest view.</summary>
+    ClusterView Current { get; }
+}

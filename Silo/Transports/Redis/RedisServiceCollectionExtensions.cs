@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ticker.Grains.Instruments;
+using Ticker.Grains.Interfaces.Snapshots;
+using Ticker.Grains.Interfaces.Streams;
+using Ticker.Grains.Streams;
+using Ticker.Silo.Cluster;
+using Ticker.Silo.Hosting;
+using Ticker.Silo.Options;
+
+namespace Ticker.Silo.Transports.Redis;
+
+/// <summary>Registers the Redis transport: tick streams, snapshot hashes, pub/sub, a readiness check.</summary>
+public static class RedisServiceCollectionExtensions
+{
+    /// <summary>Uses Redis (section <c>Redis</c>, <c>ConnectionString</c> required) for the tick stream and snapshots.</summary>
+    public static IServiceCollection AddRedisTransport(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<RedisTransportOptions, RedisTransportOptionsValidator>(configuration, RedisTransportOptions.SectionName);
+        services.AddSingleton(static sp => new RedisConnector(
+            sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value.ConnectionString!, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<RedisStreamStatistics>();
+        services.AddSingleton<ITickStream>(static sp => new RedisTickStream(
+            sp.GetRequiredService<RedisConnector>(),
+            sp.GetRequiredService<ShardMap>(),
+            sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value,
+            sp.GetRequiredService<IOptions<SiloOptions>>().Value.SiloId,
+            sp.GetRequiredService<RedisStreamStatistics>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<ISnapshotSink>(static sp => new RedisSnapshotSink(
+            sp.GetRequiredService<RedisConnector>(), sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value));
+        services.AddSingleton<ISnapshotReader>(static sp => new RedisSnapshotReader(sp.GetRequiredService<RedisConnector>()));
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        services.AddValidatedOptions<ClusterOptions, ClusterOptionsValidator>(configuration, ClusterOptions.SectionName);
+        services.AddSingleton<RedisClusterCoordinator>();
+        services.AddSingleton<IClusterView>(static sp => sp.GetRequiredService<RedisClusterCoordinator>());
+        services.AddHostedService(static sp => sp.GetRequiredService<RedisClusterCoordinator>());
+        return services;
+    }
+}

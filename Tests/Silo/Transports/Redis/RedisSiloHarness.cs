@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Ticker.Client.Ingestion;
+using Ticker.Client.Synthetic;
+using Ticker.Grains.Instruments;
+using Ticker.Grains.Streams;
+using Ticker.Protocol.Resp;
+using Ticker.Silo.Hosting;
+using Ticker.Silo.Transports.Redis;
+
+namespace Ticker.Tests.Silo.Transports.Redis;
+
+/// <summary>A silo on Redis in this process, and a synthetic feed writing into the same Redis.</summary>
+internal static class RedisSiloHarness
+{
+    public const int Shards = 2;
+
+    public static InstrumentMaster Master { get; } = SyntheticMaster.Create(SyntheticMaster.TodayInIndia(TimeProvider.System));
+
+    public static WebApplication BuildSilo(string connectionString, string siloId, Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Http:Url"] = "http://127.0.0.1:0",
+            ["Redis:ConnectionString"] = connectionString,
+            ["Silo:ShardCount"] = Shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Silo:SiloId"] = siloId,
+        };
+        foreach (var (k, v) in extra ?? [])
+        {
+            settings[k] = v;
+        }
+
+        return SiloApplication.Build(settings, static (services, configuration) => services.AddRedisTransport(configuration));
+    }
+
+    public static Uri BaseAddress(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>A feed writing the synthetic market into Redis, recording what it wrote.</summary>
+    public sealed class Feed : IAsyncDisposable
+    {
+        private readonly RedisConnector _connector;
+
+        public Feed(string connectionString, int instruments, RedisTransportOptions? options = null, int shards = Shards)
+        {
+            _connector = new RedisConnector(connectionString, NullLoggerFactory.Instance);
+            Writer = new RedisTickStreamWriter(_connector, new ShardMap(Master, shards), options ?? new RedisTransportOptions(), NullLogger.Instance);
+            Manifest = new FeedManifest(Master);
+            Ingest = new IngestWriter(Writer, Manifest);
+            Market = new SyntheticMarket(Master, new SyntheticMarketOptions { Instruments = instruments });
+            Synthetic = new SyntheticFeed(Market, Ingest, TimeProvider.System);
+        }
+
+        public RedisTickStreamWriter Writer { get; }
+
+        public FeedManifest Manifest { get; }
+
+        public IngestWriter Ingest { get; }
+
+        public SyntheticMarket Market { get; }
+
+        public SyntheticFeed Synthetic { get; }
+
+        /// <summary>Feeds until <paramref name="totalTicks"/> have been produced since the feed was created.</summary>
+        public Task<long> RunAsync(double rate, long totalTicks, CancellationToken cancellationToken = default) =>
+            Task.Run(() => Synthetic.RunAsync(rate, null, cancellationToken, totalTicks));
+
+        /// <summary>The manifest as the feed command writes it: one JSON object per instrument.</summary>
+        public List<JsonElement> ManifestLines()
+        {
+            using var stream = new MemoryStream();
+            Manifest.WriteJsonLines(stream);
+            return [.. System.Text.Encoding.UTF8.GetString(stream.ToArray())
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+        }
+
+        public ValueTask DisposeAsync() => _connector.DisposeAsync();
+    }
+
+    /// <summary>Waits until every shard's consumer group has nothing pending and nothing unread.</summary>
+    public static async Task WaitUntilCaughtUpAsync(RedisConnection redis, TimeSpan timeout, int shards = Shards)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            long backlog = 0;
+            for (var shard = 0; shard < shards; shard++)
+            {
+                var key = Ticker.Protocol.Redis.TickerKeys.InputStream(shard);
+                var length = (await redis.ExecuteAsync("XLEN", key)).AsInt64();
+                backlog += RedisTickStreamWriter.GroupBacklog(await redis.ExecuteAsync("XINFO", "GROUPS", key), length);
+            }
+
+            if (backlog == 0)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the silo did not catch up: {backlog} entries pending or unread");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Asserts every instrument's hash agrees with the manifest: ticks, last price and volume.</summary>
+    public static async Task AssertSnapshotsMatchManifestAsync(RedisConnection redis, List<JsonElement> manifest)
+    {
+        Assert.NotEmpty(manifest);
+        var mismatches = new List<string>();
+        foreach (var line in manifest)
+        {
+            var token = line.GetProperty("instrument_token").GetUInt32();
+            var hash = (await redis.ExecuteAsync("HGETALL", Ticker.Protocol.Redis.TickerKeys.Snapshot(token))).AsArray();
+            var fields = new Dictionary<string, string>();
+            for (var i = 0; i + 1 < hash.Count; i += 2)
+            {
+                fields[hash[i].AsString()!] = hash[i + 1].AsString()!;
+            }
+
+            var expected = (line.GetProperty("ticks").GetInt64(), line.GetProperty("last_price").GetDouble(), line.GetProperty("volume_traded").GetInt64());
+            var actual = fields.Count == 0 ? (0L, 0.0, 0L)
+                : (long.Parse(fields["ticks"]), double.Parse(fields["last_price"], System.Globalization.CultureInfo.InvariantCulture), long.Parse(fields["volume_traded"]));
+            if (expected != actual)
+            {
+                mismatches.Add($"{token}: manifest {expected}, snapshot {actual}");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {manifest.Count} instruments disagree, e.g. {string.Join("; ", mismatches.Take(5))}");
+    }
+}

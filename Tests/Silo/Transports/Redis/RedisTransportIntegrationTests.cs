@@ -1,0 +1,193 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Ticker.Grains.Interfaces.Ticks;
+using Ticker.Protocol.Redis;
+using Ticker.Protocol.Resp;
+using Ticker.Silo.Diagnostics;
+using Ticker.Silo.Transports.Redis;
+using Ticker.Tests.Infrastructure;
+
+namespace Ticker.Tests.Silo.Transports.Redis;
+
+/// <summary>Feed → Redis streams → silo → Redis hashes, on a real redis-server per test.</summary>
+public sealed class RedisTransportIntegrationTests
+{
+    [Fact]
+    public async Task Every_snapshot_agrees_with_the_feed_manifest_and_chains_are_indexed()
+    {
+        await using var server = await RedisServerFixture.StartNewAsync();
+        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
+        await silo.StartAsync();
+        await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 400);
+
+        await feed.RunAsync(rate: 0, totalTicks: 40_000);
+        await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(60));
+        await silo.StopAsync();
+
+        var manifest = feed.ManifestLines();
+        await RedisSiloHarness.AssertSnapshotsMatchManifestAsync(redis, manifest);
+        Assert.Equal(40_000, manifest.Sum(m => m.GetProperty("ticks").GetInt64()));
+
+        // The nearest NIFTY expiry's chain lists the option tokens that ticked, scored by strike.
+        var master = RedisSiloHarness.Master;
+        master.TryGetUnderlying("NIFTY", out var nifty);
+        var expiry = master.Expiries(nifty!.InstrumentToken)[0];
+        var ticked = manifest.Select(m => m.GetProperty("instrument_token").GetUInt32()).ToHashSet();
+        var expected = master.Options(nifty.InstrumentToken, expiry).Where(o => ticked.Contains(o.InstrumentToken)).ToList();
+        var chain = (await redis.ExecuteAsync("ZRANGE", TickerKeys.Chain("NIFTY", expiry), "0", "-1", "WITHSCORES")).AsArray();
+        var indexed = new Dictionary<uint, double>();
+        for (var i = 0; i + 1 < chain.Count; i += 2)
+        {
+            indexed[uint.Parse(chain[i].AsString()!)] = chain[i + 1].AsDouble();
+        }
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Count, indexed.Count);
+        foreach (var option in expected)
+        {
+            Assert.Equal(option.Strike, indexed[option.InstrumentToken]);
+        }
+    }
+
+    [Fact]
+    public async Task Killing_redis_mid_run_loses_no_tick_and_the_silo_recovers_by_itself()
+    {
+        await using var server = await RedisServerFixture.StartNewAsync(new RedisServerFixtureOptions { AppendOnly = true });
+        await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
+        await silo.StartAsync();
+        using var http = new HttpClient { BaseAddress = RedisSiloHarness.BaseAddress(silo) };
+        await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 300);
+
+        var feeding = feed.RunAsync(rate: 20_000, totalTicks: 60_000);
+        await WaitUntilAsync(() => feed.Ingest.TicksWritten > 15_000, "the feed wrote 15,000 ticks");
+        server.Kill();
+        await WaitUntilAsync(async () => !(await http.GetAsync("/health")).IsSuccessStatusCode, "health turned unready");
+        await Task.Delay(1000);
+        await server.RestartAsync();
+        await feeding;
+
+        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(60));
+        await WaitUntilAsync(async () => (await http.GetAsync("/health")).IsSuccessStatusCode, "health is ready again");
+        await silo.StopAsync();
+        Assert.True(feed.Writer.Retries > 0, "the feed never had to retry: Redis was not down while it wrote");
+        await RedisSiloHarness.AssertSnapshotsMatchManifestAsync(redis, feed.ManifestLines());
+    }
+
+    [Fact]
+    public async Task A_slow_silo_slows_the_feed_and_trimming_never_drops_unread_ticks()
+    {
+        await using var server = await RedisServerFixture.StartNewAsync();
+        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        var options = new RedisTransportOptions { StreamMaxLength = 100, MaxBacklog = 20 };
+        await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 100, options);
+
+        // No silo yet: the feed must stop at the backlog limit instead of letting MAXLEN trim unread entries.
+        var feeding = Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await feed.Synthetic.RunAsync(0, null, default, maxTicks: feed.Synthetic.Produced + 1);
+            }
+        });
+        await WaitUntilAsync(() => feed.Writer.ThrottleWaits > 0, () => $"the feed is held back (entries {feed.Writer.EntriesWritten}, backlog {feed.Writer.MaxObservedBacklog}, produced {feed.Synthetic.Produced}, feeding {feeding.Status} {feeding.Exception?.InnerException?.Message})");
+        Assert.False(feeding.IsCompleted);
+        for (var shard = 0; shard < RedisSiloHarness.Shards; shard++)
+        {
+            Assert.InRange((await redis.ExecuteAsync("XLEN", TickerKeys.InputStream(shard))).AsInt64(), 0, options.MaxBacklog + 1);
+        }
+
+        await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
+        await silo.StartAsync();
+        await feeding;
+        await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(60));
+        await silo.StopAsync();
+
+        Assert.Equal(200, feed.Manifest.TotalTicks);
+        Assert.Equal(200, silo.Services.GetRequiredService<SiloStatistics>().Capture().TicksProcessed);
+        await RedisSiloHarness.AssertSnapshotsMatchManifestAsync(redis, feed.ManifestLines());
+    }
+
+    [Fact]
+    public async Task An_undecodable_entry_goes_to_the_dead_letter_stream_and_the_shard_goes_on()
+    {
+        await using var server = await RedisServerFixture.StartNewAsync();
+        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
+        await silo.StartAsync();
+        await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 50);
+        await feed.RunAsync(0, 100);
+        await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(30));
+
+        await redis.ExecuteAsync("XADD", TickerKeys.InputStream(0), "*", "t", "1", "k", "garbage!");
+        await feed.RunAsync(0, 200);
+        await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(30));
+
+        var dead = (await redis.ExecuteAsync("XRANGE", TickerKeys.DeadLetter, "-", "+")).AsArray();
+        Assert.Single(dead);
+        var fields = dead[0][1].AsArray().Select(f => f.AsString()).ToList();
+        Assert.Equal("tick:in:0", fields[fields.IndexOf("stream") + 1]);
+        Assert.Equal("UnknownPacketLength", fields[fields.IndexOf("reason") + 1]);
+        Assert.Equal("garbage!", fields[fields.IndexOf("payload") + 1]);
+        Assert.Equal(1, silo.Services.GetRequiredService<RedisStreamStatistics>().DeadLettered);
+        await silo.StopAsync();
+        Assert.Equal(200, silo.Services.GetRequiredService<SiloStatistics>().Capture().TicksProcessed);
+    }
+
+    [Fact]
+    public async Task The_http_api_reads_snapshots_back_from_redis()
+    {
+        await using var server = await RedisServerFixture.StartNewAsync();
+        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
+        await silo.StartAsync();
+        using var http = new HttpClient { BaseAddress = RedisSiloHarness.BaseAddress(silo) };
+        await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 200);
+        await feed.RunAsync(0, 5_000);
+        await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(30));
+
+        using var chain = await http.GetFromJsonAsync<JsonDocument>("/api/chain/NIFTY");
+        var withIv = chain!.RootElement.GetProperty("strikes").EnumerateArray()
+            .Select(r => r.GetProperty("call"))
+            .Count(c => c.ValueKind == JsonValueKind.Object && c.GetProperty("iv").ValueKind == JsonValueKind.Number);
+        Assert.True(withIv > 0, "no call in the NIFTY chain had an IV");
+        await silo.StopAsync();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what) =>
+        await WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what()}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not answering yet counts as "not yet".
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(50);
+        }
+    }
+}

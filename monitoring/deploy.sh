@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# monitoring/deploy.sh — validate and deploy the ticker's monitoring:
+#   1. checks the alert rules (promtool check rules), runs their unit tests (promtool test rules) and checks
+#      prometheus.yml (promtool check config);
+#   2. installs the rules into PROMETHEUS_RULES_DIR (when set) and reloads Prometheus (POST $PROMETHEUS_URL/-/reload;
+#      Prometheus must run with --web.enable-lifecycle);
+#   3. imports the Grafana dashboard through Grafana's HTTP API (POST $GRAFANA_URL/api/dashboards/db).
+#
+# Usage: monitoring/deploy.sh [--check]        (--check: step 1 only)
+# Environment:
+#   GRAFANA_URL          Grafana base URL, e.g. http://grafana:3000 (required unless SKIP_GRAFANA=1)
+#   GRAFANA_TOKEN        a Grafana service-account token with dashboard write permission (required with GRAFANA_URL)
+#   GRAFANA_FOLDER_UID   the folder to import into (optional; default: General)
+#   PROMETHEUS_URL       Prometheus base URL (default http://127.0.0.1:9090); SKIP_PROMETHEUS=1 skips the reload
+#   PROMETHEUS_RULES_DIR where Prometheus loads rule files from (optional; rules are copied there before the reload)
+#   RUNBOOK_BASE_URL     replaces the relative "monitoring/README.md" in the alerts' runbook_url when installing
+#                        (e.g. https://git.example.com/ticker/blob/main/monitoring/README.md)
+# Exit status: 0 when every step asked for succeeded, non-zero (with a message on stderr) otherwise.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+rules="$here/alerts/tick-processing-alerts.yml"
+rule_tests="$here/alerts/tick-processing-alerts.test.yml"
+dashboard="$here/grafana/tick-processing-dashboard.json"
+check_only=0
+[[ "${1:-}" == "--check" ]] && check_only=1
+
+fail() { echo "deploy: $*" >&2; exit 1; }
+command -v promtool >/dev/null 2>&1 || fail "promtool not found (Debian: apt-get install prometheus)"
+
+# 1. Validate.
+promtool check rules "$rules" >&2 || fail "alert rules are invalid"
+(cd "$(dirname "$rule_tests")" && promtool test rules "$(basename "$rule_tests")") >&2 || fail "alert rule tests failed"
+promtool check config "$here/prometheus.yml" >&2 || fail "prometheus.yml is invalid"
+echo "rules: valid, tests pass"
+((check_only)) && exit 0
+
+command -v curl >/dev/null 2>&1 || fail "curl not found"
+
+# 2. Install the rules and reload Prometheus.
+if [[ -n "${PROMETHEUS_RULES_DIR:-}" ]]; then
+  mkdir -p "$PROMETHEUS_RULES_DIR"
+  target="$PROMETHEUS_RULES_DIR/$(basename "$rules")"
+  if [[ -n "${RUNBOOK_BASE_URL:-}" ]]; then
+    sed "s|runbook_url: \"monitoring/README.md|runbook_url: \"${RUNBOOK_BASE_URL}|" "$rules" >"$target.tmp"
+  else
+    cp "$rules" "$target.tmp"
+  fi
+  promtool check rules "$target.tmp" >&2 || fail "installed rules are invalid (check RUNBOOK_BASE_URL)"
+  mv "$target.tmp" "$target"
+  echo "rules: installed in $target"
+fi
+
+if [[ "${SKIP_PROMETHEUS:-0}" != 1 ]]; then
+  prometheus_url="${PROMETHEUS_URL:-http://127.0.0.1:9090}"
+  curl -fsS -X POST "${prometheus_url%/}/-/reload" >/dev/null \
+    || fail "reloading Prometheus at $prometheus_url failed (is it running with --web.enable-lifecycle?)"
+  echo "prometheus: reloaded $prometheus_url"
+fi
+
+# 3. Import the dashboard. The file has no "id", so Grafana matches it by uid and overwrites the previous version.
+if [[ "${SKIP_GRAFANA:-0}" != 1 ]]; then
+  [[ -n "${GRAFANA_URL:-}" ]] || fail "GRAFANA_URL is not set (or set SKIP_GRAFANA=1)"
+  [[ -n "${GRAFANA_TOKEN:-}" ]] || fail "GRAFANA_TOKEN is not set"
+  folder=""
+  [[ -n "${GRAFANA_FOLDER_UID:-}" ]] && folder="\"folderUid\": \"${GRAFANA_FOLDER_UID}\", "
+  payload="$(mktemp)"
+  trap 'rm -f "$payload"' EXIT
+  { printf '{%s"overwrite": true, "message": "deployed by monitoring/deploy.sh", "dashboard": ' "$folder"; cat "$dashboard"; printf '}\n'; } >"$payload"
+  response="$(curl -sS -w '\n%{http_code}' -X POST "${GRAFANA_URL%/}/api/dashboards/db" \
+    -H "Authorization: Bearer ${GRAFANA_TOKEN}" -H "Content-Type: application/json" --data-binary "@$payload")" \
+    || fail "could not reach Grafana at $GRAFANA_URL"
+  status="${response##*$'\n'}"
+  body="${response%$'\n'*}"
+  [[ "$status" == 200 ]] || fail "Grafana refused the dashboard (HTTP $status): $body"
+  echo "grafana: imported dashboard: $body"
+fi
