@@ -30,6 +30,7 @@ public sealed class KiteAccountFeed
     /// <param name="logger">Where the connections log.</param>
     /// <param name="recording">When given, every frame of every connection is recorded there.</param>
     /// <param name="createManifest">When given, called once per connection for the manifest its ingest writer fills.</param>
+    /// <param name="observer">When given, hears every connection (metrics).</param>
     /// <exception cref="ArgumentException">More than 9,000 instruments.</exception>
     public KiteAccountFeed(
         KiteOptions options,
@@ -41,7 +42,8 @@ public sealed class KiteAccountFeed
         TimeProvider time,
         ILogger logger,
         KiteRecordingWriter? recording = null,
-        Func<FeedManifest>? createManifest = null)
+        Func<FeedManifest>? createManifest = null,
+        IKiteConnectionObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(tokens);
@@ -73,7 +75,7 @@ public sealed class KiteAccountFeed
             }
 
             var state = grain is not null && i < grain.Connections.Count ? grain.Connections[i] : null;
-            _connections[i] = new KiteConnection(options, credentials, i, new IngestWriter(stream, manifest), state, time, logger, recording);
+            _connections[i] = new KiteConnection(options, credentials, i, new IngestWriter(stream, manifest), state, time, logger, recording, observer);
         }
 
         Manifests = manifests;

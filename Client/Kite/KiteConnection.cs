@@ -6,6 +6,7 @@ using Ticker.Client.Ingestion;
 using Ticker.Client.Recording;
 using Ticker.Grains.Accounts;
 using Ticker.Grains.Interfaces.Ticks;
+using Ticker.Protocol.Kite;
 
 namespace Ticker.Client.Kite;
 
@@ -36,6 +37,7 @@ public sealed partial class KiteConnection
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly KiteRecordingWriter? _recording;
+    private readonly IKiteConnectionObserver? _observer;
     private readonly KiteBackoff _backoff;
     private readonly Dictionary<uint, TickMode> _subscriptions = [];
     private readonly Lock _subscriptionLock = new();
@@ -66,6 +68,7 @@ public sealed partial class KiteConnection
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where connects, drops and refusals are logged (rate-limited, token redacted).</param>
     /// <param name="recording">When given, every binary frame is also recorded there.</param>
+    /// <param name="observer">When given, hears frames, decode errors, reconnects and stale closes (metrics).</param>
     public KiteConnection(
         KiteOptions options,
         KiteCredentials credentials,
@@ -74,7 +77,8 @@ public sealed partial class KiteConnection
         ConnectionState? state,
         TimeProvider time,
         ILogger logger,
-        KiteRecordingWriter? recording = null)
+        KiteRecordingWriter? recording = null,
+        IKiteConnectionObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -89,6 +93,12 @@ public sealed partial class KiteConnection
         _time = time;
         _logger = logger;
         _recording = recording;
+        _observer = observer;
+        if (observer is not null)
+        {
+            ingest.DecodeFailed += observer.OnDecodeError;
+        }
+
         var reconnect = options.Reconnect ?? new KiteReconnectOptions();
         _backoff = new KiteBackoff(reconnect.InitialDelay, reconnect.MaxDelay);
         _failureLog = new KiteLogLimiter(time, KiteLogLimiter.DefaultInterval);
@@ -261,6 +271,7 @@ public sealed partial class KiteConnection
                 if (Interlocked.Increment(ref _connectAttempts) > 1)
                 {
                     _state?.OnReconnect();
+                    _observer?.OnReconnect();
                 }
 
                 SetStatus(KiteConnectionStatus.Connecting);
@@ -392,6 +403,7 @@ public sealed partial class KiteConnection
         try
         {
             _state?.SetConnected(true);
+            _observer?.OnConnectionChanged(true);
             SetStatus(KiteConnectionStatus.Connected);
             LogConnected(_logger, Name, owned.Length);
             await ResubscribeAsync(socket, owned, cancellationToken).ConfigureAwait(false);
@@ -413,6 +425,7 @@ public sealed partial class KiteConnection
             }
 
             _state?.SetConnected(false);
+            _observer?.OnConnectionChanged(false);
             await watch.CancelAsync().ConfigureAwait(false);
             await watchdog.ConfigureAwait(false);
         }
@@ -422,6 +435,7 @@ public sealed partial class KiteConnection
         if (Volatile.Read(ref _staleFired) != 0)
         {
             Interlocked.Increment(ref _staleCloses);
+            _observer?.OnStale();
             if (_failureLog.TryEnter(out var suppressed))
             {
                 LogStale(_logger, Name, _options.StaleAfter, suppressed);
@@ -505,11 +519,13 @@ public sealed partial class KiteConnection
                 Volatile.Write(ref _lastFrameTimestamp, _time.GetTimestamp());
                 Volatile.Write(ref _ingesting, 0);
                 _state?.OnFrame(nowUs, ticks);
+                _observer?.OnFrame(count == KitePacketLengths.Heartbeat ? KiteFrameType.Heartbeat : KiteFrameType.Ticks, ticks);
             }
             else
             {
                 OnText(_receiveBuffer.AsSpan(0, count));
                 _state?.OnFrame(nowUs, 0);
+                _observer?.OnFrame(KiteFrameType.Text, 0);
             }
         }
     }

@@ -203,7 +203,7 @@ internal static class FeedCommand
     {
         var feed = new KiteAccountFeed(
             options, credentials, tokens, mode, target.Writer, target.Accounts, TimeProvider.System,
-            loggers.CreateLogger<KiteConnection>(), createManifest: manifests);
+            loggers.CreateLogger<KiteConnection>(), createManifest: manifests, observer: target.KiteObserver);
         await stdout.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
             $"feed: subscribing {tokens.Length} instruments in mode {KiteMessages.ModeName(mode)} over {feed.Connections.Count} connections to {KiteUrl.Redact(options.Url)}")).ConfigureAwait(false);

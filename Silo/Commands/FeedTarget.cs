@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Ticker.Client.Kite;
 using Ticker.Grains.Accounts;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Silo.Diagnostics;
@@ -21,6 +22,7 @@ internal sealed class FeedTarget : IAsyncDisposable
     private FeedTarget(ITickStreamWriter writer, AccountDirectory accounts, string description, WebApplication? silo)
     {
         Writer = writer;
+        KiteObserver = silo?.Services.GetService<IKiteConnectionObserver>();
         Accounts = accounts;
         Description = description;
         _silo = silo;
@@ -31,6 +33,9 @@ internal sealed class FeedTarget : IAsyncDisposable
 
     /// <summary>The account grains the feed reports its connections to (the silo's, so <c>/api/accounts</c> shows them).</summary>
     public AccountDirectory Accounts { get; }
+
+    /// <summary>Where Kite connections report for metrics (the silo's <c>kite_*</c> metrics on <c>/metrics</c>); null: nowhere.</summary>
+    public IKiteConnectionObserver? KiteObserver { get; }
 
     /// <summary>What the target is, for the first output line.</summary>
     public string Description { get; }

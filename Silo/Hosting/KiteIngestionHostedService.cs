@@ -24,6 +24,7 @@ public sealed partial class KiteIngestionHostedService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly IKiteConnectionObserver? _observer;
     private volatile IReadOnlyList<KiteAccountFeed> _feeds = [];
 
     /// <summary>Creates the service.</summary>
@@ -33,7 +34,8 @@ public sealed partial class KiteIngestionHostedService : BackgroundService
         ITickStream stream,
         AccountDirectory accounts,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        IKiteConnectionObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -44,6 +46,7 @@ public sealed partial class KiteIngestionHostedService : BackgroundService
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<KiteIngestionHostedService>();
+        _observer = observer;
     }
 
     /// <summary>The feeds running (empty until started, or when no account is configured).</summary>
@@ -85,7 +88,7 @@ public sealed partial class KiteIngestionHostedService : BackgroundService
                     LogUnknownTokens(_logger, account.ApiKey, unknown);
                 }
 
-                feeds.Add(new KiteAccountFeed(_options, account.ToCredentials(), tokens, account.Mode, _stream.Writer, _accounts, _time, logger));
+                feeds.Add(new KiteAccountFeed(_options, account.ToCredentials(), tokens, account.Mode, _stream.Writer, _accounts, _time, logger, observer: _observer));
                 LogAccount(_logger, account.ApiKey, tokens.Length, KiteMessages.ModeName(account.Mode), KiteAccountFeed.ConnectionsFor(tokens.Length), KiteUrl.Redact(_options.Url) ?? "");
             }
             catch (ArgumentException ex)

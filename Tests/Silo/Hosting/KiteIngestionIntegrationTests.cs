@@ -70,6 +70,36 @@ public sealed class KiteIngestionIntegrationTests
     }
 
     [Fact]
+    public async Task Connections_report_to_the_kite_metrics()
+    {
+        await using var server = await StartTodayAsync();
+        await using var app = Build(server, new()
+        {
+            ["Kite:Accounts:0:ApiKey"] = KiteTestServer.ApiKey,
+            ["Kite:Accounts:0:AccessToken"] = KiteTestServer.AccessToken,
+            ["Kite:Accounts:0:InstrumentFilter:MaxCount"] = "50",
+        });
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = BaseAddress(app) };
+        var service = app.Services.GetRequiredService<KiteIngestionHostedService>();
+        await Eventually.WaitUntilAsync(() => service.Feeds.Count == 1 && service.Feeds[0].TicksWritten >= 50, "ticks arrived");
+
+        server.SendGarbage(3);
+        await Eventually.WaitUntilAsync(() => service.Feeds[0].DecodeErrors == 3, "three malformed frames");
+        server.DropAll();
+        await Eventually.WaitUntilAsync(() => server.OpenSessions.Count == 1 && server.Sessions.Count == 2, "reconnected");
+        await Eventually.WaitUntilAsync(() => service.Feeds[0].Connections[0].Status == KiteConnectionStatus.Connected, "connected again");
+
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.True(Metric(metrics, "kite_frames_received_total{kind=\"ticks\"}") > 0, metrics);
+        Assert.True(Metric(metrics, "kite_ticks_received_total") >= 50);
+        Assert.Equal(1, Metric(metrics, "kite_decode_errors_total{reason=\"unknown_packet_length\"}"));
+        Assert.True(Metric(metrics, "kite_websocket_reconnects_total") >= 1);
+        Assert.Equal(1, Metric(metrics, "kite_websocket_connections"));
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task An_account_whose_token_cannot_be_read_stops_the_silo_at_start_naming_the_source()
     {
         await using var server = await StartTodayAsync();
@@ -127,6 +157,13 @@ public sealed class KiteIngestionIntegrationTests
         }
 
         return SiloApplication.Build(settings, static (services, _) => services.AddEmbeddedTransport());
+    }
+
+    private static double Metric(string metrics, string series)
+    {
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        Assert.True(line is not null, $"no {series} in /metrics");
+        return double.Parse(line![(series.Length + 1)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static Uri BaseAddress(WebApplication app) =>
