@@ -66,7 +66,8 @@ internal static class FeedCommand
                 Shards = parse.GetValue(shards),
             };
             using var loggers = CommandLogging.Create();
-            return await RunAsync(settings, Console.Out, Console.Error, loggers, cancellationToken).ConfigureAwait(false);
+            using var signals = new CommandSignals(cancellationToken);
+            return await RunAsync(settings, Console.Out, Console.Error, loggers, signals.Token).ConfigureAwait(false);
         });
         return command;
     }
@@ -155,6 +156,10 @@ internal static class FeedCommand
         {
             await stderr.WriteLineAsync($"feed: cannot start the tick stream: {ex.Message}").ConfigureAwait(false);
             return 2;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 130;
         }
 
         await using (target.ConfigureAwait(false))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Ticker.Client.Kite;
 using Ticker.Grains.Accounts;
 using Ticker.Grains.Interfaces.Streams;
@@ -61,7 +62,8 @@ internal sealed class FeedTarget : IAsyncDisposable
             settings["Silo:ShardCount"] = n.ToString(CultureInfo.InvariantCulture);
         }
 
-        var silo = SiloApplication.Build(settings, static (services, _) => services.AddEmbeddedTransport());
+        // The feed command owns Ctrl-C: it stops the feed, then drains and stops the silo (StopAsync).
+        var silo = SiloApplication.Build(settings, static (services, _) => services.AddEmbeddedTransport().AddSingleton<IHostLifetime, PassiveHostLifetime>());
         try
         {
             await silo.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -45,10 +45,11 @@ internal static class KiteMockCommand
             }
 
             using var loggers = CommandLogging.Create();
+            using var signals = new CommandSignals(cancellationToken);
             KiteMockServer server;
             try
             {
-                server = await KiteMockServer.StartAsync(options, loggers, cancellationToken).ConfigureAwait(false);
+                server = await KiteMockServer.StartAsync(options, loggers, signals.Token).ConfigureAwait(false);
             }
             catch (IOException ex)
             {
@@ -65,7 +66,7 @@ internal static class KiteMockCommand
                 try
                 {
                     var seconds = parse.GetValue(duration);
-                    await Task.Delay(seconds is { } s ? TimeSpan.FromSeconds(s) : Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(seconds is { } s ? TimeSpan.FromSeconds(s) : Timeout.InfiniteTimeSpan, signals.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -33,6 +33,7 @@ internal static class RecordCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var loggers = CommandLogging.Create();
+            using var signals = new CommandSignals(cancellationToken);
             return await RunAsync(
                 parse.GetValue(output)!,
                 parse.GetValue(url),
@@ -45,7 +46,7 @@ internal static class RecordCommand
                 Console.Out,
                 Console.Error,
                 loggers,
-                cancellationToken).ConfigureAwait(false);
+                signals.Token).ConfigureAwait(false);
         });
         return command;
     }

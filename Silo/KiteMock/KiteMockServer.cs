@@ -10,12 +10,14 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Ticker.Client.Kite;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Ticks;
 using Ticker.Protocol.Kite;
+using Ticker.Silo.Hosting;
 
 namespace Ticker.Silo.KiteMock;
 
@@ -56,6 +58,9 @@ public sealed partial class KiteMockServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port}"));
+
+        // The server lives inside a command or a test, which owns Ctrl-C and SIGTERM.
+        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
         _app = builder.Build();
 
         // No WebSocket pings: like Kite, the mock's keep-alive is its in-band heartbeat.
