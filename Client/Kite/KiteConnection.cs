@@ -361,11 +361,11 @@ public sealed partial class KiteConnection
         }
 
         var uri = KiteUrl.Build(_options.Url, _credentials.ApiKey, token);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ConnectTimeout);
+        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(uri, connect.Token).ConfigureAwait(false);
             return ConnectResult.Connected;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)

@@ -37,6 +37,9 @@ public sealed partial class KiteMockServer : IAsyncDisposable
         [0x00, 0x01, 0x00, 0x2C, 0, 0, 1, 2, 0, 0, 0, 100], // a 44-byte quote cut after 8 bytes
     ];
 
+    /// <summary>The most sessions kept in <see cref="Sessions"/>; past it, closed ones are forgotten.</summary>
+    public const int MaxSessionsKept = 1_000;
+
     private readonly KiteMockOptions _options;
     private readonly WebApplication _app;
     private readonly ILogger _logger;
@@ -100,7 +103,7 @@ public sealed partial class KiteMockServer : IAsyncDisposable
     /// <summary>Upgrades refused with HTTP 429 (too many connections for the key).</summary>
     public long RefusedForLimit => Volatile.Read(ref _refusedForLimit);
 
-    /// <summary>Every session so far, in accept order (closed ones included).</summary>
+    /// <summary>Every session so far, in accept order (closed ones included, up to <see cref="MaxSessionsKept"/>).</summary>
     public IReadOnlyList<KiteMockSession> Sessions
     {
         get
@@ -138,7 +141,7 @@ public sealed partial class KiteMockServer : IAsyncDisposable
         var open = OpenSessions;
         foreach (var session in open)
         {
-            session.Context.Abort();
+            session.Abort();
         }
 
         LogFault(_logger, "drop", open.Count);
@@ -210,7 +213,7 @@ public sealed partial class KiteMockServer : IAsyncDisposable
 
         foreach (var session in OpenSessions)
         {
-            session.Context.Abort();
+            session.Abort();
         }
 
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
@@ -310,6 +313,11 @@ public sealed partial class KiteMockServer : IAsyncDisposable
             {
                 session = new KiteMockSession(++_nextId, apiKey, context.Request.Headers["X-Kite-Version"].FirstOrDefault(), context, socket);
                 _sessions.Add(session);
+                if (_sessions.Count > MaxSessionsKept)
+                {
+                    // A long reconnect storm must not grow the history without bound: forget the oldest closed ones.
+                    _sessions.RemoveAll(static s => !s.Open);
+                }
             }
 
             LogOpened(_logger, session.Id, apiKey);

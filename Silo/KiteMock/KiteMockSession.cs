@@ -118,7 +118,26 @@ public sealed class KiteMockSession
 
     internal bool IsStalled(long now) => now < Volatile.Read(ref _stalledUntil);
 
-    internal void MarkClosed() => Volatile.Write(ref _closed, 1);
+    /// <summary>Marks the session closed; after this <see cref="Abort"/> does nothing (its context may be reused).</summary>
+    internal void MarkClosed()
+    {
+        lock (_lock)
+        {
+            Volatile.Write(ref _closed, 1);
+        }
+    }
+
+    /// <summary>Aborts the connection without a close handshake, unless the session has already closed.</summary>
+    internal void Abort()
+    {
+        lock (_lock)
+        {
+            if (Open)
+            {
+                Context.Abort();
+            }
+        }
+    }
 
     internal void OnMessage(KiteAction kind, int tokens)
     {
