@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Ticker.Client.Kite;
@@ -17,16 +16,24 @@ namespace Ticker.Silo.Commands;
 /// </summary>
 internal sealed class FeedTarget : IAsyncDisposable
 {
-    private readonly WebApplication? _silo;
-    private bool _stopped;
+    private readonly Func<Task<string>> _stop;
+    private readonly IAsyncDisposable? _owned;
+    private string? _summary;
 
-    private FeedTarget(ITickStreamWriter writer, AccountDirectory accounts, string description, WebApplication? silo)
+    private FeedTarget(
+        ITickStreamWriter writer,
+        AccountDirectory accounts,
+        IKiteConnectionObserver? kiteObserver,
+        string description,
+        Func<Task<string>> stop,
+        IAsyncDisposable? owned)
     {
         Writer = writer;
-        KiteObserver = silo?.Services.GetService<IKiteConnectionObserver>();
         Accounts = accounts;
+        KiteObserver = kiteObserver;
         Description = description;
-        _silo = silo;
+        _stop = stop;
+        _owned = owned;
     }
 
     /// <summary>The tick stream to write into.</summary>
@@ -75,33 +82,33 @@ internal sealed class FeedTarget : IAsyncDisposable
         }
 
         var stream = silo.Services.GetRequiredService<ITickStream>();
-        var where = http is null ? "" : $", API at {http}";
-        return new FeedTarget(stream.Writer, silo.Services.GetRequiredService<AccountDirectory>(), $"embedded silo ({stream.ShardCount} shards{where})", silo);
+        var description = $"embedded silo ({stream.ShardCount} shards{(http is null ? "" : $", API at {http}")})";
+        return new FeedTarget(
+            stream.Writer,
+            silo.Services.GetRequiredService<AccountDirectory>(),
+            silo.Services.GetService<IKiteConnectionObserver>(),
+            description,
+            async () =>
+            {
+                await silo.StopAsync().ConfigureAwait(false);
+                var totals = silo.Services.GetRequiredService<SiloStatistics>().Capture();
+                return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"target={description} processed={totals.TicksProcessed} invalid={totals.InvalidTicks} greeks={totals.GreeksComputed} snapshots={totals.SnapshotsWritten}");
+            },
+            silo);
     }
 
-    /// <summary>Stops the target, draining what was written, and describes what it processed.</summary>
-    public async Task<string> StopAsync()
-    {
-        if (_silo is null || _stopped)
-        {
-            return "";
-        }
-
-        _stopped = true;
-        await _silo.StopAsync().ConfigureAwait(false);
-        var totals = _silo.Services.GetRequiredService<SiloStatistics>().Capture();
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"target={Description} processed={totals.TicksProcessed} invalid={totals.InvalidTicks} greeks={totals.GreeksComputed} snapshots={totals.SnapshotsWritten}");
-    }
+    /// <summary>Stops the target once, draining what was written, and describes what it did.</summary>
+    public async Task<string> StopAsync() => _summary ??= await _stop().ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_silo is not null)
+        await StopAsync().ConfigureAwait(false);
+        if (_owned is not null)
         {
-            await StopAsync().ConfigureAwait(false);
-            await _silo.DisposeAsync().ConfigureAwait(false);
+            await _owned.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
