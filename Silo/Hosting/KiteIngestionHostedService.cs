@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,35 +19,25 @@ namespace Ticker.Silo.Hosting;
 public sealed partial class KiteIngestionHostedService : BackgroundService
 {
     private readonly KiteOptions _options;
-    private readonly InstrumentMaster _master;
-    private readonly ITickStream _stream;
-    private readonly AccountDirectory _accounts;
+    private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly IKiteConnectionObserver? _observer;
     private volatile IReadOnlyList<KiteAccountFeed> _feeds = [];
 
-    /// <summary>Creates the service.</summary>
-    public KiteIngestionHostedService(
-        IOptions<KiteOptions> options,
-        InstrumentMaster master,
-        ITickStream stream,
-        AccountDirectory accounts,
-        TimeProvider time,
-        ILoggerFactory loggers,
-        IKiteConnectionObserver? observer = null)
+    /// <summary>
+    /// Creates the service. The master, the tick stream, the account grains and the metrics observer are resolved from
+    /// <paramref name="services"/> only when an account is configured, so a silo without Kite builds nothing for it.
+    /// </summary>
+    public KiteIngestionHostedService(IOptions<KiteOptions> options, IServiceProvider services, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         _options = options.Value;
-        _master = master;
-        _stream = stream;
-        _accounts = accounts;
+        _services = services;
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<KiteIngestionHostedService>();
-        _observer = observer;
     }
 
     /// <summary>The feeds running (empty until started, or when no account is configured).</summary>
@@ -75,20 +66,24 @@ public sealed partial class KiteIngestionHostedService : BackgroundService
             return;
         }
 
+        var master = _services.GetRequiredService<InstrumentMaster>();
+        var stream = _services.GetRequiredService<ITickStream>();
+        var accounts = _services.GetRequiredService<AccountDirectory>();
+        var observer = _services.GetService<IKiteConnectionObserver>();
         var logger = _loggers.CreateLogger<KiteConnection>();
         var feeds = new List<KiteAccountFeed>();
         foreach (var account in _options.Accounts)
         {
             try
             {
-                var tokens = ResolveInstruments(account, _master);
-                var unknown = tokens.Count(t => !_master.TryGetId(t, out _));
+                var tokens = ResolveInstruments(account, master);
+                var unknown = tokens.Count(t => !master.TryGetId(t, out _));
                 if (unknown > 0)
                 {
                     LogUnknownTokens(_logger, account.ApiKey, unknown);
                 }
 
-                feeds.Add(new KiteAccountFeed(_options, account.ToCredentials(), tokens, account.Mode, _stream.Writer, _accounts, _time, logger, observer: _observer));
+                feeds.Add(new KiteAccountFeed(_options, account.ToCredentials(), tokens, account.Mode, stream.Writer, accounts, _time, logger, observer: observer));
                 LogAccount(_logger, account.ApiKey, tokens.Length, KiteMessages.ModeName(account.Mode), KiteAccountFeed.ConnectionsFor(tokens.Length), KiteUrl.Redact(_options.Url) ?? "");
             }
             catch (ArgumentException ex)
