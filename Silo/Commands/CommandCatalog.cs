@@ -15,6 +15,9 @@ internal static class CommandCatalog
         yield return DecodeCommand.Create();
         yield return MasterCommand.Create();
         yield return RedisBenchCommand.Create();
+        yield return FeedCommand.Create();
+        yield return RecordCommand.Create();
+        yield return KiteMockCommand.Create();
         yield return ScriptCommands.Test();
         yield return ScriptCommands.Bench();
     }

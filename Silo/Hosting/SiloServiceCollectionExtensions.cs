@@ -49,6 +49,7 @@ public static class SiloServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<StatusSampler>());
         services.AddHostedService<SiloGaugesService>();
         services.AddHealthChecks();
+        services.AddKiteIngestion(configuration);
         return services;
     }
 
