@@ -40,9 +40,10 @@ internal static class FeedCommand
         var master = CommonOptions.Master();
         var http = new Option<string?>("--http") { Description = "Serve the in-process silo's HTTP API at this address (default: a free loopback port)." };
         var shards = CommonOptions.Shards();
-        var command = new Command("feed", "Feed ticks from Kite, a recording or the synthetic market into a tick stream (an in-process silo) and print how many were written.")
+        var redis = CommonOptions.Redis();
+        var command = new Command("feed", "Feed ticks from Kite, a recording or the synthetic market into the Redis tick stream (--redis) or an in-process silo, and print how many were written.")
         {
-            kite, replay, synthetic, rate, speed, keepTimes, url, apiKey, accessToken, mode, instruments, duration, manifest, master, http, shards,
+            kite, replay, synthetic, rate, speed, keepTimes, url, apiKey, accessToken, mode, instruments, duration, manifest, master, http, shards, redis,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,6 +65,7 @@ internal static class FeedCommand
                 Master = parse.GetValue(master),
                 Http = parse.GetValue(http),
                 Shards = parse.GetValue(shards),
+                Redis = parse.GetValue(redis) ?? Environment.GetEnvironmentVariable("TICKER_Redis__ConnectionString"),
             };
             using var loggers = CommandLogging.Create();
             using var signals = new CommandSignals(cancellationToken);
@@ -150,7 +152,9 @@ internal static class FeedCommand
         FeedTarget target;
         try
         {
-            target = await FeedTarget.CreateTargetAsync(settings.Master, settings.Http, settings.Shards, cancellationToken).ConfigureAwait(false);
+            target = settings.Redis is { Length: > 0 } connection
+                ? await FeedTarget.CreateRedisTargetAsync(connection, master, settings.Shards, loggers, cancellationToken).ConfigureAwait(false)
+                : await FeedTarget.CreateTargetAsync(settings.Master, settings.Http, settings.Shards, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or IOException)
         {
@@ -318,5 +322,7 @@ internal static class FeedCommand
         public string? Http { get; init; }
 
         public int? Shards { get; init; }
+
+        public string? Redis { get; init; }
     }
 }

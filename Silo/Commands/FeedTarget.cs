@@ -1,11 +1,18 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Ticker.Client.Kite;
 using Ticker.Grains.Accounts;
+using Ticker.Grains.Instruments;
+using Ticker.Grains.Streams;
+using Ticker.Protocol.Redis;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Silo.Diagnostics;
 using Ticker.Silo.Hosting;
+using Ticker.Silo.Options;
+using Ticker.Silo.Transports.Redis;
 
 namespace Ticker.Silo.Commands;
 
@@ -97,6 +104,53 @@ internal sealed class FeedTarget : IAsyncDisposable
                     $"target={description} processed={totals.TicksProcessed} invalid={totals.InvalidTicks} greeks={totals.GreeksComputed} snapshots={totals.SnapshotsWritten}");
             },
             silo);
+    }
+
+    /// <summary>
+    /// A target on Redis: the tick streams <c>tick:in:{shard}</c> that silos read. The shard count is the cluster's
+    /// (<c>tick:cluster:shards</c>) unless given; the feed's accounts are published in <c>tick:accounts</c>.
+    /// </summary>
+    public static async Task<FeedTarget> CreateRedisTargetAsync(
+        string connectionString, InstrumentMaster master, int? shards, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var options = new RedisTransportOptions { ConnectionString = connectionString };
+        var validation = new RedisTransportOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(RedisTransportOptions.SectionName, typeof(RedisTransportOptions), validation.Failures);
+        }
+
+        var connector = new RedisConnector(connectionString, loggers);
+        try
+        {
+            var redis = await connector.GetAsync(cancellationToken).ConfigureAwait(false);
+            var cluster = (await redis.ExecuteAsync(["GET", TickerKeys.ClusterShardCount], cancellationToken).ConfigureAwait(false)).AsString();
+            var shardCount = shards ?? (int.TryParse(cluster, CultureInfo.InvariantCulture, out var n) ? n : SiloOptions.DefaultShardCount);
+            var writer = new RedisTickStreamWriter(connector, new ShardMap(master, shardCount), options, loggers.CreateLogger<RedisTickStreamWriter>());
+            var accounts = new AccountDirectory();
+            var publisher = new AccountStatePublisher(connector, new LocalAccountSource(accounts, TimeProvider.System), TimeProvider.System);
+            await publisher.StartAsync(cancellationToken).ConfigureAwait(false);
+            var description = $"Redis {connector.Description} ({shardCount} shards)";
+            return new FeedTarget(
+                writer,
+                accounts,
+                null,
+                description,
+                async () =>
+                {
+                    await publisher.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    publisher.Dispose();
+                    return string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"target={description} entries={writer.EntriesWritten} retries={writer.Retries} throttled={writer.ThrottleWaits}");
+                },
+                connector);
+        }
+        catch
+        {
+            await connector.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Stops the target once, draining what was written, and describes what it did.</summary>
