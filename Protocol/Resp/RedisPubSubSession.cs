@@ -108,19 +108,22 @@ internal sealed class RedisPubSubSession : IRedisSession
         TaskCompletionSource?[] waiting;
         lock (_sync)
         {
+            // However the loops ended, nothing may wait on this session any more.
+            _closed = true;
             reason = _closeReason ?? new RedisConnectionException($"The subscriber connection to {_endPoint} closed.");
             waiting = [.. _confirmations];
             _confirmations.Clear();
         }
 
-        await _transport.Input.CompleteAsync().ConfigureAwait(false);
-        await _transport.Output.CompleteAsync().ConfigureAwait(false);
         try
         {
+            await _transport.Input.CompleteAsync().ConfigureAwait(false);
+            await _transport.Output.CompleteAsync().ConfigureAwait(false);
             await _transport.Stream.DisposeAsync().ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
+            // Closing a broken transport may fail; the waiting confirmations must fail all the same.
         }
 
         foreach (var confirmation in waiting)

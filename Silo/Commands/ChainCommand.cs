@@ -254,31 +254,7 @@ internal static class ChainCommand
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         using (var json = new Utf8JsonWriter(buffer))
         {
-            json.WriteStartObject();
-            json.WriteString("underlying", chain.Underlying);
-            json.WriteNumber("underlying_token", chain.UnderlyingToken);
-            if (chain.UnderlyingPrice is { } price)
-            {
-                json.WriteNumber("underlying_price", price);
-            }
-            else
-            {
-                json.WriteNull("underlying_price");
-            }
-
-            json.WriteString("expiry", chain.Expiry.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            json.WriteStartArray("strikes");
-            foreach (var row in chain.Rows)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("strike", row.Strike);
-                WriteSide(json, "call", row.Call, row.CallToken, master);
-                WriteSide(json, "put", row.Put, row.PutToken, master);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
+            OptionChainJson.Write(json, chain, master);
         }
 
         output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
@@ -359,20 +335,6 @@ internal static class ChainCommand
     {
         var left = Math.Max(0, (width - text.Length) / 2);
         return text.PadLeft(text.Length + left).PadRight(width);
-    }
-
-    private static void WriteSide(Utf8JsonWriter json, string name, InstrumentSnapshot? snapshot, uint token, InstrumentMaster master)
-    {
-        json.WritePropertyName(name);
-        if (snapshot is { } s)
-        {
-            master.TryGet(token, out var instrument);
-            SnapshotJson.Write(json, s, instrument);
-        }
-        else
-        {
-            json.WriteNullValue();
-        }
     }
 
     private static string TrimParameterName(ArgumentException ex) =>

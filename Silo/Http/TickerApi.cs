@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Ticker.Client.Library;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Protocol.Redis;
@@ -54,63 +55,34 @@ public static class TickerApi
 
         var spot = await snapshots.GetAsync(index!.InstrumentToken, context.RequestAborted);
         var options = master.Options(index.InstrumentToken, date);
-        var rows = new List<(double Strike, InstrumentSnapshot? Call, InstrumentSnapshot? Put, uint CallToken, uint PutToken)>();
+        var tokens = new uint[options.Count];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            tokens[i] = options[i].InstrumentToken;
+        }
+
+        var found = new Dictionary<uint, InstrumentSnapshot>();
+        foreach (var snapshot in await snapshots.GetManyAsync(tokens, context.RequestAborted))
+        {
+            found[snapshot.InstrumentToken] = snapshot;
+        }
+
+        var rows = new List<ChainRow>();
         foreach (var option in options)
         {
             if (rows.Count == 0 || rows[^1].Strike != option.Strike)
             {
-                rows.Add((option.Strike, null, null, 0, 0));
+                rows.Add(new ChainRow(option.Strike, null, null));
             }
 
-            var snapshot = await snapshots.GetAsync(option.InstrumentToken, context.RequestAborted);
-            var row = rows[^1];
-            rows[^1] = option.IsOption && option.Kind == Grains.Interfaces.Instruments.InstrumentKind.Call
-                ? row with { Call = snapshot, CallToken = option.InstrumentToken }
-                : row with { Put = snapshot, PutToken = option.InstrumentToken };
+            InstrumentSnapshot? side = found.TryGetValue(option.InstrumentToken, out var s) ? s : null;
+            rows[^1] = option.Kind == Grains.Interfaces.Instruments.InstrumentKind.Call
+                ? rows[^1] with { Call = side, CallToken = option.InstrumentToken, CallSymbol = option.TradingSymbol }
+                : rows[^1] with { Put = side, PutToken = option.InstrumentToken, PutSymbol = option.TradingSymbol };
         }
 
-        await WriteJsonAsync(context, json =>
-        {
-            json.WriteStartObject();
-            json.WriteString("underlying", index.TradingSymbol);
-            json.WriteNumber("underlying_token", index.InstrumentToken);
-            if (spot is { } s)
-            {
-                json.WriteNumber("underlying_price", s.LastPrice);
-            }
-            else
-            {
-                json.WriteNull("underlying_price");
-            }
-
-            json.WriteString("expiry", date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            json.WriteStartArray("strikes");
-            foreach (var row in rows)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("strike", row.Strike);
-                WriteSide(json, "call", row.Call, row.CallToken, master);
-                WriteSide(json, "put", row.Put, row.PutToken, master);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
-    }
-
-    private static void WriteSide(Utf8JsonWriter json, string name, InstrumentSnapshot? snapshot, uint token, InstrumentMaster master)
-    {
-        json.WritePropertyName(name);
-        if (snapshot is { } s)
-        {
-            master.TryGet(token, out var instrument);
-            SnapshotJson.Write(json, s, instrument);
-        }
-        else
-        {
-            json.WriteNullValue();
-        }
+        var chain = new OptionChain(index.TradingSymbol, index.InstrumentToken, spot?.LastPrice, date, rows);
+        await WriteJsonAsync(context, json => OptionChainJson.Write(json, chain, master));
     }
 
     private static async Task GetAccountsAsync(HttpContext context, IAccountSource accounts)
