@@ -53,7 +53,7 @@ internal sealed class LatencySubscriber : IAsyncDisposable
             _windowMaxNs = 0;
         }
 
-        return (Ms(LatencyHistogram.Quantile(window, 0.50)), Ms(LatencyHistogram.Quantile(window, 0.99)), Ms(max));
+        return (Ms(Math.Min(max, LatencyHistogram.Quantile(window, 0.50))), Ms(Math.Min(max, LatencyHistogram.Quantile(window, 0.99))), Ms(max));
     }
 
     /// <summary>P50, P95, P99, max (ms) over the whole run.</summary>
@@ -61,7 +61,8 @@ internal sealed class LatencySubscriber : IAsyncDisposable
     {
         lock (_gate)
         {
-            return (Ms(LatencyHistogram.Quantile(_total, 0.50)), Ms(LatencyHistogram.Quantile(_total, 0.95)), Ms(LatencyHistogram.Quantile(_total, 0.99)), Ms(_maxNs));
+            // A quantile is its bucket's upper bound, so it is capped at the exact maximum.
+            return (Ms(Math.Min(_maxNs, LatencyHistogram.Quantile(_total, 0.50))), Ms(Math.Min(_maxNs, LatencyHistogram.Quantile(_total, 0.95))), Ms(Math.Min(_maxNs, LatencyHistogram.Quantile(_total, 0.99))), Ms(_maxNs));
         }
     }
 
