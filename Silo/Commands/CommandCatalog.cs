@@ -18,6 +18,7 @@ internal static class CommandCatalog
         yield return FeedCommand.Create();
         yield return RecordCommand.Create();
         yield return KiteMockCommand.Create();
+        yield return LoadTestCommand.Create();
         yield return ScriptCommands.Test();
         yield return ScriptCommands.Bench();
     }

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Ticker.Protocol.Resp;
+using Ticker.Silo.Diagnostics;
+
+namespace Ticker.Silo.LoadTest;
+
+/// <summary>
+/// The measuring subscriber: PSUBSCRIBE <c>tick:updates:*</c>, end-to-end latency (now − <c>received_at_us</c>) of
+/// every published snapshot into an overall histogram and a per-second window.
+/// </summary>
+internal sealed class LatencySubscriber : IAsyncDisposable
+{
+    private readonly RedisSubscriber _subscriber;
+    private readonly long[] _total = new long[LatencyHistogram.BucketCount];
+    private readonly Lock _gate = new();
+    private readonly Task _loop;
+    private readonly CancellationTokenSource _stop = new();
+    private long[] _window = new long[LatencyHistogram.BucketCount];
+    private long _windowMaxNs;
+    private long _maxNs;
+    private long _firstUpdateTicks;
+
+    private LatencySubscriber(RedisSubscriber subscriber)
+    {
+        _subscriber = subscriber;
+        _loop = Task.Run(ReadAsync);
+    }
+
+    /// <summary>Updates seen.</summary>
+    public long Updates { get; private set; }
+
+    /// <summary>When the first update arrived (Stopwatch timestamp; 0 before).</summary>
+    public long FirstUpdateTimestamp => Volatile.Read(ref _firstUpdateTicks);
+
+    /// <summary>Connects and subscribes.</summary>
+    public static async Task<LatencySubscriber> StartAsync(string redis, CancellationToken cancellationToken)
+    {
+        var subscriber = await RedisSubscriber.ConnectAsync(RedisConnectionOptions.Parse(redis), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await subscriber.PSubscribeAsync("tick:updates:*", cancellationToken).ConfigureAwait(false);
+        return new LatencySubscriber(subscriber);
+    }
+
+    /// <summary>P50, P99 and max (ms) of the window since the last call; resets the window.</summary>
+    public (double P50, double P99, double Max) TakeWindow()
+    {
+        long[] window;
+        long max;
+        lock (_gate)
+        {
+            window = _window;
+            max = _windowMaxNs;
+            _window = new long[LatencyHistogram.BucketCount];
+            _windowMaxNs = 0;
+        }
+
+        return (Ms(Math.Min(max, LatencyHistogram.Quantile(window, 0.50))), Ms(Math.Min(max, LatencyHistogram.Quantile(window, 0.99))), Ms(max));
+    }
+
+    /// <summary>P50, P95, P99, max (ms) over the whole run.</summary>
+    public (double P50, double P95, double P99, double Max) Totals()
+    {
+        lock (_gate)
+        {
+            // A quantile is its bucket's upper bound, so it is capped at the exact maximum.
+            return (Ms(Math.Min(_maxNs, LatencyHistogram.Quantile(_total, 0.50))), Ms(Math.Min(_maxNs, LatencyHistogram.Quantile(_total, 0.95))), Ms(Math.Min(_maxNs, LatencyHistogram.Quantile(_total, 0.99))), Ms(_maxNs));
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _subscriber.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private static double Ms(long nanoseconds) => nanoseconds / 1e6;
+
+    private async Task ReadAsync()
+    {
+        var reader = _subscriber.Messages;
+        while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var message))
+            {
+                Record(message.Payload);
+            }
+        }
+    }
+
+    private void Record(byte[] payload)
+    {
+        var nowUs = (TimeProvider.System.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        if (_firstUpdateTicks == 0)
+        {
+            Volatile.Write(ref _firstUpdateTicks, System.Diagnostics.Stopwatch.GetTimestamp());
+        }
+
+        var json = new Utf8JsonReader(payload);
+        lock (_gate)
+        {
+            while (json.Read())
+            {
+                if (json.TokenType == JsonTokenType.PropertyName && json.ValueTextEquals("received_at_us"u8) && json.Read() && json.TryGetInt64(out var receivedUs) && receivedUs > 0)
+                {
+                    var ns = (nowUs - receivedUs) * 1000;
+                    var index = LatencyHistogram.IndexOf(ns < 0 ? 0 : ns);
+                    _total[index]++;
+                    _window[index]++;
+                    _maxNs = Math.Max(_maxNs, ns);
+                    _windowMaxNs = Math.Max(_windowMaxNs, ns);
+                    Updates++;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace Ticker.Silo.LoadTest;
+
+/// <summary>The scenarios and their phases per <see cref="LoadTestMode"/>.</summary>
+internal static class LoadTestScenarios
+{
+    /// <summary>Scenario names in run order.</summary>
+    public static readonly string[] Names = ["baseline", "scale", "burst", "sustained", "greeks", "batching", "latency"];
+
+    /// <summary>The phases of <paramref name="scenario"/>.</summary>
+    public static LoadTestPhase[] Phases(string scenario, LoadTestMode mode)
+    {
+        double D(double full, double normal, double quick) => mode switch { LoadTestMode.Full => full, LoadTestMode.Quick => quick, _ => normal };
+        string[] conflate = ["--conflate"];
+        return scenario switch
+        {
+            "baseline" => [new("baseline.paced", 1000, 1000, D(60, 20, 2), conflate), new("baseline.max", 1000, 0, D(20, 10, 1), conflate)],
+            "scale" => [new("scale", 5000, 0, D(30, 10, 1), conflate)],
+            "burst" => [new("burst", 1000, 10_000, 1, conflate)],
+            "sustained" => [new("sustained", 2000, 2000, D(600, 60, 2), conflate)],
+            "greeks" => [new("greeks.on", 1000, 20_000, D(60, 15, 1), conflate), new("greeks.off", 1000, 20_000, D(60, 15, 1), conflate, Greeks: false)],
+            "batching" =>
+            [
+                new("batching.off", 1000, 0, D(20, 8, 1), ["--no-batching"]),
+                new("batching.on", 1000, 0, D(20, 8, 1), []),
+                new("batching.conflate", 1000, 0, D(20, 8, 1), conflate),
+            ],
+            "latency" => [new("latency.10k", 5000, 10_000, D(60, 15, 1), conflate), new("latency.100k", 5000, 100_000, D(60, 15, 1), conflate)],
+            _ => throw new ArgumentException($"unknown scenario '{scenario}' (one of {string.Join(", ", Names)})", nameof(scenario)),
+        };
+    }
+}
