@@ -10,15 +10,15 @@ internal static class CommandCatalog
     {
         yield return DemoCommand.Create();
         yield return SiloCommand.Create();
+        yield return FeedCommand.Create();
+        yield return KiteMockCommand.Create();
+        yield return RecordCommand.Create();
         yield return ChainCommand.Create();
+        yield return LoadTestCommand.Create();
         yield return GreeksCommand.Create();
         yield return DecodeCommand.Create();
         yield return MasterCommand.Create();
         yield return RedisBenchCommand.Create();
-        yield return FeedCommand.Create();
-        yield return RecordCommand.Create();
-        yield return KiteMockCommand.Create();
-        yield return LoadTestCommand.Create();
         yield return ScriptCommands.Test();
         yield return ScriptCommands.Bench();
     }
