@@ -49,3 +49,7 @@ ours="$("$root/ticker" redis-bench --redis "127.0.0.1:$port" --requests "$reques
 echo "  ticker client    SET: $ours requests/s (one connection, $clients batches of $pipeline in flight)"
 
 awk -v ours="$ours" -v ceiling="$ceiling" 'BEGIN { printf "  ratio: %.1f %% of redis-benchmark\n", 100 * ours / ceiling }'
+
+# End to end through the same redis-server: feed and silo processes, batching off, on, and on with conflation.
+echo "end to end through Redis (./ticker loadtest batching; feed, silo and Redis share this machine):"
+"$root/ticker" loadtest batching --redis "127.0.0.1:$port" --out "$root/artifacts/bench-redis-e2e" | grep -E '^loadtest: batching|ratio'

@@ -28,6 +28,7 @@ internal static class FeedCommand
         var replay = new Option<FileInfo?>("--replay") { Description = "Source: a recording made by ./ticker record.", HelpName = "FILE" };
         var synthetic = new Option<bool>("--synthetic") { Description = "Source: the synthetic NIFTY/BANKNIFTY market (see --rate)." };
         var rate = new Option<double?>("--rate") { Description = "Synthetic: ticks per second (default 20000; 0: as fast as it goes)." };
+        var ticks = new Option<long?>("--ticks") { Description = "Synthetic: stop after this many ticks (default: when --duration ends or on Ctrl-C)." };
         var speed = new Option<string>("--speed") { Description = "Replay: 1 (real time), 10, … or max.", DefaultValueFactory = static _ => "1" };
         var keepTimes = new Option<bool>("--keep-times") { Description = "Replay: keep the recorded exchange timestamps instead of moving them to now." };
         var url = KiteCommandOptions.Url();
@@ -43,7 +44,7 @@ internal static class FeedCommand
         var redis = CommonOptions.Redis();
         var command = new Command("feed", "Feed ticks from Kite, a recording or the synthetic market into the Redis tick stream (--redis) or an in-process silo, and print how many were written.")
         {
-            kite, replay, synthetic, rate, speed, keepTimes, url, apiKey, accessToken, mode, instruments, duration, manifest, master, http, shards, redis,
+            kite, replay, synthetic, rate, ticks, speed, keepTimes, url, apiKey, accessToken, mode, instruments, duration, manifest, master, http, shards, redis,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,6 +54,7 @@ internal static class FeedCommand
                 Replay = parse.GetValue(replay),
                 Synthetic = parse.GetValue(synthetic),
                 Rate = parse.GetValue(rate),
+                Ticks = parse.GetValue(ticks),
                 Speed = parse.GetValue(speed),
                 KeepTimes = parse.GetValue(keepTimes),
                 Url = parse.GetValue(url),
@@ -146,7 +148,7 @@ internal static class FeedCommand
         {
             var rate = settings.Rate ?? 20_000;
             var market = new SyntheticMarket(master, new SyntheticMarketOptions { Instruments = settings.Instruments ?? 0 });
-            run = (token, target, manifests) => RunSyntheticAsync(market, rate, settings.Duration, target, manifests, stdout, token);
+            run = (token, target, manifests) => RunSyntheticAsync(market, rate, settings.Duration, settings.Ticks, target, manifests, stdout, token);
         }
 
         FeedTarget target;
@@ -266,11 +268,11 @@ internal static class FeedCommand
     }
 
     private static async Task<int> RunSyntheticAsync(
-        SyntheticMarket market, double rate, TimeSpan? duration, FeedTarget target, Func<FeedManifest>? manifests, TextWriter stdout, CancellationToken cancellationToken)
+        SyntheticMarket market, double rate, TimeSpan? duration, long? ticks, FeedTarget target, Func<FeedManifest>? manifests, TextWriter stdout, CancellationToken cancellationToken)
     {
         var ingest = new IngestWriter(target.Writer, manifests?.Invoke());
         var feed = new SyntheticFeed(market, ingest, TimeProvider.System, target.Accounts.GetOrAdd("synthetic", 1).Connections[0]);
-        var produced = await feed.RunAsync(rate, duration, cancellationToken).ConfigureAwait(false);
+        var produced = await feed.RunAsync(rate, duration, cancellationToken, ticks ?? long.MaxValue).ConfigureAwait(false);
         await stdout.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
             $"feed: source=synthetic ticks={ingest.TicksWritten} frames={ingest.Frames} produced={produced} instruments={market.Instruments.Count}")).ConfigureAwait(false);
@@ -298,6 +300,8 @@ internal static class FeedCommand
         public bool Synthetic { get; init; }
 
         public double? Rate { get; init; }
+
+        public long? Ticks { get; init; }
 
         public string? Speed { get; init; }
 

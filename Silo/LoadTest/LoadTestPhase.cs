@@ -7,4 +7,5 @@ namespace Ticker.Silo.LoadTest;
 /// <param name="Seconds">Feed duration.</param>
 /// <param name="SiloFlags">Extra silo flags (<c>--conflate</c>, <c>--no-batching</c>).</param>
 /// <param name="Greeks">Whether Greeks are on in the silo.</param>
-internal sealed record LoadTestPhase(string Name, int Instruments, double Rate, double Seconds, string[] SiloFlags, bool Greeks = true);
+/// <param name="Ticks">Stop the feed after this many ticks (the burst), or null.</param>
+internal sealed record LoadTestPhase(string Name, int Instruments, double Rate, double Seconds, string[] SiloFlags, bool Greeks = true, long? Ticks = null);

@@ -15,14 +15,16 @@ internal static class LoadTestScenarios
         {
             "baseline" => [new("baseline.paced", 1000, 1000, D(60, 20, 2), conflate), new("baseline.max", 1000, 0, D(20, 10, 1), conflate)],
             "scale" => [new("scale", 5000, 0, D(30, 10, 1), conflate)],
-            "burst" => [new("burst", 1000, 10_000, 1, conflate)],
+            "burst" => [new("burst", 1000, 10_000, 2, conflate, Ticks: 10_000)],
             "sustained" => [new("sustained", 2000, 2000, D(600, 60, 2), conflate)],
             "greeks" => [new("greeks.on", 1000, 20_000, D(60, 15, 1), conflate), new("greeks.off", 1000, 20_000, D(60, 15, 1), conflate, Greeks: false)],
             "batching" =>
             [
-                new("batching.off", 1000, 0, D(20, 8, 1), ["--no-batching"]),
-                new("batching.on", 1000, 0, D(20, 8, 1), []),
-                new("batching.conflate", 1000, 0, D(20, 8, 1), conflate),
+                // A fixed number of ticks, sized so that even the unbatched silo drains them: throughput is ticks
+                // over the time from first update to an empty backlog.
+                new("batching.off", 1000, 0, D(120, 60, 10), ["--no-batching"], Ticks: (long)D(1_000_000, 200_000, 20_000)),
+                new("batching.on", 1000, 0, D(120, 60, 10), [], Ticks: (long)D(10_000_000, 2_000_000, 100_000)),
+                new("batching.conflate", 1000, 0, D(120, 60, 10), conflate, Ticks: (long)D(10_000_000, 2_000_000, 100_000)),
             ],
             "latency" => [new("latency.10k", 5000, 10_000, D(60, 15, 1), conflate), new("latency.100k", 5000, 100_000, D(60, 15, 1), conflate)],
             _ => throw new ArgumentException($"unknown scenario '{scenario}' (one of {string.Join(", ", Names)})", nameof(scenario)),

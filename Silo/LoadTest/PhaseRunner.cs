@@ -15,6 +15,9 @@ namespace Ticker.Silo.LoadTest;
 /// </summary>
 internal sealed class PhaseRunner
 {
+    /// <summary>The batch size limit of silos run with <c>--conflate</c> (distinct instruments per batch).</summary>
+    public const int ConflatedBatchSize = 10_000;
+
     /// <summary>Shards of every run.</summary>
     public const int Shards = 2;
 
@@ -54,6 +57,13 @@ internal sealed class PhaseRunner
         var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
         string[] siloArgs = [_tickerDll, "silo", "--redis", _redis, "--silo-id", "loadtest", "--shards", "2", "--http", url, .. phase.SiloFlags];
         var environment = new Dictionary<string, string> { ["TICKER_Greeks__Enabled"] = phase.Greeks ? "true" : "false" };
+        if (phase.SiloFlags.Contains("--conflate"))
+        {
+            // A conflated batch holds one slot per instrument: let it hold every instrument of the scenario, or a
+            // size flush every 1,000 distinct instruments would undo the conflation at 5,000 instruments.
+            environment["TICKER_Batching__MaxBatchSize"] = ConflatedBatchSize.ToString(CultureInfo.InvariantCulture);
+        }
+
         await using var silo = ChildProcess.Start("dotnet", siloArgs, environment);
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) };
         await WaitForSiloAsync(silo, http, cancellationToken).ConfigureAwait(false);
@@ -65,6 +75,7 @@ internal sealed class PhaseRunner
             _tickerDll, "feed", "--redis", _redis, "--synthetic", "--instruments", phase.Instruments.ToString(CultureInfo.InvariantCulture),
             "--rate", phase.Rate.ToString(CultureInfo.InvariantCulture), "--duration", phase.Seconds.ToString(CultureInfo.InvariantCulture),
             "--manifest", manifest, "--shards", "2",
+            .. phase.Ticks is { } limit ? (string[])["--ticks", limit.ToString(CultureInfo.InvariantCulture)] : [],
         ];
 
         var siloCpu0 = ProcStat.CpuSeconds(silo.Id) ?? 0;
