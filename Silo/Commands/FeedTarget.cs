@@ -17,9 +17,10 @@ using Ticker.Silo.Transports.Redis;
 namespace Ticker.Silo.Commands;
 
 /// <summary>
-/// Where <c>./ticker feed</c> writes its ticks: the one seam that chooses the tick stream. Today it is an embedded
-/// silo in this process (SiloApplication with the embedded transport), so every tick is really validated, priced and
-/// snapshotted, and its HTTP API answers on <c>--http</c> (a free loopback port otherwise).
+/// Where <c>./ticker feed</c> writes its ticks: the one seam that chooses the tick stream. With <c>--redis</c> it is
+/// the Redis tick streams that silos read; otherwise an embedded silo in this process (SiloApplication with the
+/// embedded transport), so every tick is really validated, priced and snapshotted, and its HTTP API answers on
+/// <c>--http</c> (a free loopback port otherwise).
 /// </summary>
 internal sealed class FeedTarget : IAsyncDisposable
 {
