@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Interfaces.Snapshots;
+using Ticker.Protocol.Redis;
 
 namespace Ticker.Silo.Http;
 
@@ -11,29 +12,6 @@ namespace Ticker.Silo.Http;
 /// </summary>
 public static class SnapshotJson
 {
-    /// <summary>The lower-case name of a kind.</summary>
-    public static string KindName(InstrumentKind kind) => kind switch
-    {
-        InstrumentKind.Underlying => "underlying",
-        InstrumentKind.Future => "future",
-        InstrumentKind.Call => "call",
-        _ => "put",
-    };
-
-    /// <summary>The snake_case name of an IV outcome.</summary>
-    public static string IvStatusName(IvStatus status) => status switch
-    {
-        IvStatus.None => "none",
-        IvStatus.Ok => "ok",
-        IvStatus.BelowIntrinsic => "below_intrinsic",
-        IvStatus.AboveUpperBound => "above_upper_bound",
-        IvStatus.Expired => "expired",
-        IvStatus.InvalidInput => "invalid_input",
-        IvStatus.NoConvergence => "no_convergence",
-        IvStatus.NoUnderlyingPrice => "no_underlying_price",
-        _ => "unknown",
-    };
-
     /// <summary>Writes one snapshot as a JSON object.</summary>
     public static void Write(Utf8JsonWriter json, in InstrumentSnapshot s, Instrument? instrument)
     {
@@ -44,7 +22,7 @@ public static class SnapshotJson
             json.WriteString("tradingsymbol", instrument.TradingSymbol);
         }
 
-        json.WriteString("kind", KindName(s.Kind));
+        json.WriteString("kind", SnapshotHash.KindName(s.Kind));
         json.WriteNumber("last_price", s.LastPrice);
         json.WriteNumber("volume_traded", s.VolumeTraded);
         json.WriteNumber("oi", s.Oi);
@@ -59,7 +37,7 @@ public static class SnapshotJson
             WriteExpiry(json, s.ExpiryDayNumber);
             json.WriteNumber("underlying_token", s.UnderlyingToken);
             json.WriteNumber("underlying_price", s.UnderlyingPrice);
-            json.WriteString("iv_status", IvStatusName(s.IvStatus));
+            json.WriteString("iv_status", SnapshotHash.IvStatusName(s.IvStatus));
             var ok = s.IvStatus == IvStatus.Ok;
             WriteNullable(json, "iv", ok, s.Iv);
             WriteNullable(json, "delta", ok, s.Greeks.Delta);

@@ -106,15 +106,6 @@ public sealed class EmbeddedTickStream : ITickStream, ITickStreamWriter, IStream
         }
     }
 
-    /// <summary>Marks the stream finished: readers drain what is queued, then read nothing more.</summary>
-    public void Complete()
-    {
-        foreach (var channel in _channels)
-        {
-            channel.Writer.TryComplete();
-        }
-    }
-
     private TickStreamEntry Rent()
     {
         if (_pool.TryDequeue(out var entry))
