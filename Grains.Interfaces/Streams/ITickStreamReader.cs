@@ -11,7 +11,8 @@ public interface ITickStreamReader : IAsyncDisposable
 
     /// <summary>
     /// Returns the next entry, or null when none arrived within <paramref name="maxWait"/>
-    /// (<see cref="TimeSpan.Zero"/>: only what is already there).
+    /// (<see cref="TimeSpan.Zero"/>: only what is already there). With <paramref name="cancellationToken"/> already
+    /// cancelled it hands out only entries it holds in memory and never fetches (claims) more: the shutdown drain.
     /// </summary>
     ValueTask<TickStreamEntry?> ReadAsync(TimeSpan maxWait, CancellationToken cancellationToken);
 

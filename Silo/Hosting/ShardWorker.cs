@@ -113,7 +113,7 @@ public sealed partial class ShardWorker
         {
             await RestoreAsync(stopping).ConfigureAwait(false);
             await ReadLoopAsync(stopping).ConfigureAwait(false);
-            await DrainAsync(Stopwatch.GetTimestamp() + (long)(drainTimeout.TotalSeconds / 2 * Stopwatch.Frequency)).ConfigureAwait(false);
+            await DrainAsync(Stopwatch.GetTimestamp() + (long)(drainTimeout.TotalSeconds / 2 * Stopwatch.Frequency), stopping).ConfigureAwait(false);
             if (_batcher.HasPending)
             {
                 await EnqueueFlushAsync(FlushReason.Shutdown).ConfigureAwait(false);
@@ -191,19 +191,27 @@ public sealed partial class ShardWorker
         }
     }
 
-    /// <summary>At shutdown, applies what the stream already holds for this shard (embedded entries would be lost otherwise).</summary>
-    private async Task DrainAsync(long deadline)
+    /// <summary>
+    /// At shutdown, applies the entries the reader already holds in memory (the embedded stream would lose them). It
+    /// reads with the cancelled stopping token, so a remote stream fetches nothing new: its unread entries stay there
+    /// for the shard's next owner.
+    /// </summary>
+    private async Task DrainAsync(long deadline, CancellationToken stopping)
     {
         while (Stopwatch.GetTimestamp() < deadline)
         {
             TickStreamEntry? entry;
             try
             {
-                entry = await _reader.ReadAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+                entry = await _reader.ReadAsync(TimeSpan.Zero, stopping).ConfigureAwait(false);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogReadFailed(_logger, _shard, 1, ex.Message);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
                 return;
             }
 

@@ -72,6 +72,12 @@ internal sealed partial class RedisShardReader : ITickStreamReader, IRespReplyHa
     {
         if (_ready.Count == 0)
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: hand out only what was already fetched; nothing new is claimed for this consumer.
+                return null;
+            }
+
             await FetchAsync(maxWait, cancellationToken).ConfigureAwait(false);
         }
 
