@@ -23,6 +23,8 @@ internal sealed class FrameReplayReader : ITickStreamReader
 
     public int Shard => 0;
 
+    public bool HasBuffered => Volatile.Read(ref _next) < _frames.Length;
+
     /// <summary>Makes every frame readable again (call once the previous round was read).</summary>
     public void Replay()
     {

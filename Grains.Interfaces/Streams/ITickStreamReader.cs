@@ -10,6 +10,12 @@ public interface ITickStreamReader : IAsyncDisposable
     int Shard { get; }
 
     /// <summary>
+    /// Whether an entry can be read without waiting (it is already in memory). False means the input is idle as far
+    /// as this reader knows, so a worker may flush at once instead of asking the stream again.
+    /// </summary>
+    bool HasBuffered { get; }
+
+    /// <summary>
     /// Returns the next entry, or null when none arrived within <paramref name="maxWait"/>
     /// (<see cref="TimeSpan.Zero"/>: only what is already there). With <paramref name="cancellationToken"/> already
     /// cancelled it hands out only entries it holds in memory and never fetches (claims) more: the shutdown drain.

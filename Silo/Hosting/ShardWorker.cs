@@ -155,6 +155,12 @@ public sealed partial class ShardWorker
         var readFailures = 0;
         while (!stopping.IsCancellationRequested)
         {
+            if (_batcher.HasPending && _idleFlush && Volatile.Read(ref _inFlight) == 0 && !_reader.HasBuffered)
+            {
+                // The input is idle and the flusher free: flush now rather than ask the stream again to find out.
+                await EnqueueFlushAsync(FlushReason.Idle).ConfigureAwait(false);
+            }
+
             var wait = !_batcher.HasPending ? HousekeepingWait
                 : _idleFlush && Volatile.Read(ref _inFlight) == 0 ? TimeSpan.Zero
                 : BusyFlusherWait;

@@ -20,6 +20,8 @@ internal sealed class EmbeddedShardReader : ITickStreamReader
 
     public int Shard { get; }
 
+    public bool HasBuffered => _channel.Count > 0;
+
     public async ValueTask<TickStreamEntry?> ReadAsync(TimeSpan maxWait, CancellationToken cancellationToken)
     {
         if (_channel.TryRead(out var entry))

@@ -52,6 +52,8 @@ internal sealed partial class RedisShardReader : ITickStreamReader, IRespReplyHa
 
     public int Shard { get; }
 
+    public bool HasBuffered => _ready.Count > 0;
+
     /// <summary>Opens the reader and takes over the shard's pending entries.</summary>
     public static async Task<RedisShardReader> OpenAsync(
         int shard, RedisConnector connector, RedisTransportOptions options, string consumer, RedisStreamStatistics statistics,
