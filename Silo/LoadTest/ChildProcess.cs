@@ -90,6 +90,9 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the process at once, as a crash would (SIGKILL).</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     /// <summary>Waits for it to exit by itself.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Ticker.Protocol.Redis;
 using Ticker.Protocol.Resp;
+using Ticker.Silo.LoadTest;
 using Ticker.Tests.Infrastructure;
 using Ticker.Tests.Silo.Transports.Redis;
 
@@ -53,7 +54,8 @@ public sealed class ClusterIntegrationTests
         await using var c = StartSilo(server.ConnectionString, "silo-c");
         await WaitForOwnersAsync(redis, owners => Spread(owners, "silo-a", "silo-b", "silo-c"), "the new silo got its share", a, b, c);
 
-        Assert.Equal(0, await b.StopAsync(TimeSpan.FromSeconds(30)));
+        await b.StopAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, b.ExitCode);
         var leases = await OwnersAsync(redis);
         Assert.DoesNotContain("silo-b", leases);
         await WaitForOwnersAsync(redis, owners => Spread(owners, "silo-a", "silo-c"), "the remaining silos own every shard", a, c);
@@ -65,8 +67,9 @@ public sealed class ClusterIntegrationTests
         Assert.DoesNotContain("silo-b", silos);
     }
 
-    private static SiloProcess StartSilo(string connectionString, string id) => SiloProcess.Start(
-        ["silo", "--redis", connectionString, "--silo-id", id, "--shards", Shards.ToString(System.Globalization.CultureInfo.InvariantCulture), "--http", "http://127.0.0.1:0"],
+    private static ChildProcess StartSilo(string connectionString, string id) => ChildProcess.Start(
+        "dotnet",
+        [Path.Combine(AppContext.BaseDirectory, "ticker.dll"), "silo", "--redis", connectionString, "--silo-id", id, "--shards", Shards.ToString(System.Globalization.CultureInfo.InvariantCulture), "--http", "http://127.0.0.1:0"],
         new Dictionary<string, string> { ["TICKER_Cluster__LeasePeriod"] = Lease.ToString() });
 
     private static bool Spread(string?[] owners, params string[] silos)
@@ -92,7 +95,7 @@ public sealed class ClusterIntegrationTests
         return [.. (await redis.ExecuteAsync(args)).AsArray().Select(r => r.AsString())];
     }
 
-    private static async Task WaitForOwnersAsync(RedisConnection redis, Func<string?[], bool> condition, string what, params SiloProcess[] silos)
+    private static async Task WaitForOwnersAsync(RedisConnection redis, Func<string?[], bool> condition, string what, params ChildProcess[] silos)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
