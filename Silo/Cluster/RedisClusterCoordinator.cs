@@ -116,15 +116,13 @@ public sealed partial class RedisClusterCoordinator : BackgroundService, ICluste
 
     private async Task<bool> AgreeOnShardCountAsync(RedisConnection redis, CancellationToken cancellationToken)
     {
-        var mine = _supervisor.ShardCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await redis.ExecuteAsync(["SET", TickerKeys.ClusterShardCount, mine, "NX"], cancellationToken).ConfigureAwait(false);
-        var agreed = (await redis.ExecuteAsync(["GET", TickerKeys.ClusterShardCount], cancellationToken).ConfigureAwait(false)).AsString();
-        if (agreed == mine)
+        var agreed = await ShardCountAgreement.AgreeAsync(redis, _supervisor.ShardCount, cancellationToken).ConfigureAwait(false);
+        if (agreed == _supervisor.ShardCount)
         {
             return true;
         }
 
-        LogShardCountMismatch(_logger, _supervisor.ShardCount, agreed ?? "?");
+        LogShardCountMismatch(_logger, _supervisor.ShardCount, agreed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?");
         return false;
     }
 

@@ -360,13 +360,11 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
     private async Task EnsureGroupsAsync(RedisConnection redis, CancellationToken cancellationToken)
     {
         // Feed and silos must split tokens the same way, or ticks land in shards nobody owns for them.
-        var mine = _keyNames.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await redis.ExecuteAsync(["SET", TickerKeys.ClusterShardCount, mine, "NX"], cancellationToken).ConfigureAwait(false);
-        var agreed = (await redis.ExecuteAsync(["GET", TickerKeys.ClusterShardCount], cancellationToken).ConfigureAwait(false)).AsString();
-        if (agreed != mine)
+        var agreed = await ShardCountAgreement.AgreeAsync(redis, _keyNames.Length, cancellationToken).ConfigureAwait(false);
+        if (agreed != _keyNames.Length)
         {
             throw new InvalidOperationException(
-                $"This feed uses {mine} shards but the cluster uses {agreed} (key {TickerKeys.ClusterShardCount}); use the same Silo:ShardCount (--shards) everywhere.");
+                $"This feed uses {_keyNames.Length} shards but the cluster uses {agreed} (key {TickerKeys.ClusterShardCount}); use the same Silo:ShardCount (--shards) everywhere.");
         }
 
         foreach (var key in _keyNames)
@@ -439,37 +437,14 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
     }
 
     /// <summary>Entries delivered to the ticker group but not yet acknowledged.</summary>
-    internal static long GroupPending(RedisResult groups)
-    {
-        foreach (var group in groups.AsArray())
-        {
-            var fields = group.AsArray();
-            var ours = false;
-            long pending = 0;
-            for (var i = 0; i + 1 < fields.Count; i += 2)
-            {
-                switch (fields[i].AsString())
-                {
-                    case "name":
-                        ours = fields[i + 1].AsString() == TickerKeys.ConsumerGroup;
-                        break;
-                    case "pending":
-                        pending = fields[i + 1].AsInt64();
-                        break;
-                }
-            }
-
-            if (ours)
-            {
-                return pending;
-            }
-        }
-
-        return 0;
-    }
+    internal static long GroupPending(RedisResult groups) => ReadGroup(groups)?.Pending ?? 0;
 
     /// <summary>Pending plus unread entries of the ticker group (the stream length when Redis cannot tell the lag).</summary>
-    internal static long GroupBacklog(RedisResult groups, long streamLength)
+    internal static long GroupBacklog(RedisResult groups, long streamLength) =>
+        ReadGroup(groups) is { } group ? group.Pending + (group.Lag ?? streamLength) : streamLength;
+
+    /// <summary>The ticker group's pending count and lag (null when Redis cannot tell) from an XINFO GROUPS reply.</summary>
+    private static (long Pending, long? Lag)? ReadGroup(RedisResult groups)
     {
         foreach (var group in groups.AsArray())
         {
@@ -495,11 +470,11 @@ public sealed partial class RedisTickStreamWriter : ITickStreamWriter, IRespRepl
 
             if (name == TickerKeys.ConsumerGroup)
             {
-                return pending + (lag ?? streamLength);
+                return (pending, lag);
             }
         }
 
-        return streamLength;
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the tick stream failed (attempt {Attempt}); holding the ticks and retrying: {Reason}")]
