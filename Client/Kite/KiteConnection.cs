@@ -676,7 +676,7 @@ public sealed partial class KiteConnection
 
     private void SetStatus(KiteConnectionStatus status) => Volatile.Write(ref _status, (int)status);
 
-    private long UnixMicros() => (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+    private long UnixMicros() => _time.MicrosecondsNow();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kite {Connection}: connected, subscribing {Instruments} instruments")]
     private static partial void LogConnected(ILogger logger, string connection, int instruments);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Ticker.Client.Ingestion;
 using Ticker.Grains.Accounts;
+using Ticker.Grains.Interfaces.Ticks;
 
 namespace Ticker.Client.Recording;
 
@@ -75,7 +76,7 @@ public sealed class KiteReplay
                     }
                 }
 
-                var nowUs = (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+                var nowUs = _time.MicrosecondsNow();
                 if (rebaseTimes)
                 {
                     // The reader's buffer is ours until the next read: shift the frame in place.

@@ -64,7 +64,7 @@ public sealed class SyntheticFeed
                 }
 
                 var count = (int)Math.Min(due, MaxTicksPerFrame);
-                var nowUs = (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+                var nowUs = _time.MicrosecondsNow();
                 _market.NextTicks(_ticks.AsSpan(0, count), nowUs);
                 var length = KiteEncoder.Encode(_ticks.AsSpan(0, count), _frame);
                 await _ingest.WriteFrameAsync(_frame.AsMemory(0, length), nowUs, cancellationToken).ConfigureAwait(false);

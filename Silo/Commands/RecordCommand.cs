@@ -84,7 +84,7 @@ internal static class RecordCommand
         try
         {
             master = InstrumentMaster.LoadOrSynthetic(masterFile?.FullName, TimeProvider.System);
-            recording = KiteRecordingWriter.Create(output.FullName, (DateTimeOffset.UtcNow.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
+            recording = KiteRecordingWriter.Create(output.FullName, UnixTime.Microseconds(DateTimeOffset.UtcNow));
         }
         catch (Exception ex) when (ex is IOException or InstrumentCsvException or UnauthorizedAccessException)
         {

@@ -1,5 +1,6 @@
 using Ticker.Grains.Accounts;
 using Ticker.Protocol.Redis;
+using Ticker.Grains.Interfaces.Ticks;
 
 namespace Ticker.Silo.Hosting;
 
@@ -19,7 +20,7 @@ public sealed class LocalAccountSource : IAccountSource
     /// <summary>The accounts now, as the wire records.</summary>
     public IReadOnlyList<AccountState> Current()
     {
-        var nowUs = (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        var nowUs = _time.MicrosecondsNow();
         var list = new List<AccountState>();
         foreach (var a in _accounts.Snapshot(nowUs, AccountDirectory.DefaultStaleAfter))
         {

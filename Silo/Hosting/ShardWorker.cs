@@ -563,7 +563,7 @@ public sealed partial class ShardWorker
         return Task.Delay(delay, cancellationToken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private long NowUs() => (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+    private long NowUs() => _time.MicrosecondsNow();
 
     private static long ToNanoseconds(long stopwatchTicks) => (long)(stopwatchTicks * (1_000_000_000.0 / Stopwatch.Frequency));
 

@@ -225,7 +225,7 @@ public sealed partial class KiteMockServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private static long NowUs() => (DateTimeOffset.UtcNow.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+    private static long NowUs() => UnixTime.Microseconds(DateTimeOffset.UtcNow);
 
     private static byte[] TextMessage(string type, string data)
     {

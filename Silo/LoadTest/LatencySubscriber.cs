@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ticker.Protocol.Resp;
 using Ticker.Silo.Diagnostics;
+using Ticker.Grains.Interfaces.Ticks;
 
 namespace Ticker.Silo.LoadTest;
 
@@ -98,7 +99,7 @@ internal sealed class LatencySubscriber : IAsyncDisposable
 
     private void Record(byte[] payload)
     {
-        var nowUs = (TimeProvider.System.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        var nowUs = TimeProvider.System.MicrosecondsNow();
         if (_firstUpdateTicks == 0)
         {
             Volatile.Write(ref _firstUpdateTicks, System.Diagnostics.Stopwatch.GetTimestamp());

@@ -1,5 +1,6 @@
 using Ticker.Protocol.Redis;
 using Ticker.Silo.Hosting;
+using Ticker.Grains.Interfaces.Ticks;
 
 namespace Ticker.Silo.Transports.Redis;
 
@@ -27,7 +28,7 @@ public sealed class RedisAccountSource : IAccountSource
     {
         var redis = await _connector.GetAsync(cancellationToken).ConfigureAwait(false);
         var hash = (await redis.ExecuteAsync(["HGETALL", TickerKeys.Accounts], cancellationToken).ConfigureAwait(false)).AsArray();
-        var nowUs = (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        var nowUs = _time.MicrosecondsNow();
         var list = new List<AccountState>();
         for (var i = 1; i < hash.Count; i += 2)
         {

@@ -5,6 +5,7 @@ using Ticker.Protocol.Redis;
 using Ticker.Protocol.Resp;
 using Ticker.Tests.Infrastructure;
 using Ticker.Tests.Silo.Transports.Redis;
+using Ticker.Grains.Interfaces.Ticks;
 
 namespace Ticker.Tests.Client.Library;
 
@@ -43,7 +44,7 @@ public sealed class TickerClientSubscriptionIntegrationTests
         await feeding;
 
         await server.RestartAsync();
-        var restartedAtUs = (DateTimeOffset.UtcNow.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        var restartedAtUs = UnixTime.Microseconds(DateTimeOffset.UtcNow);
 
         // After the restart: ticks the feed receives from now on must come through on the resubscribed channel.
         feeding = feed.RunAsync(rate: 2_000, totalTicks: 8_000, stop.Token);
