@@ -43,7 +43,7 @@ public class GrainMemoryBenchmarks
         var snapshot = new InstrumentSnapshot();
         for (var i = 0; i < Grains; i++)
         {
-            directory.GetOrActivate(_ids[i]).Apply(in _ticks[i], new StreamPosition(new StreamEntryId(1, 0), i), 0, ref snapshot);
+            directory.GetOrActivate(_ids[i]).Apply(in _ticks[i], new StreamPosition(new StreamEntryId(1, 0), i), 0, 0, ref snapshot);
         }
 
         return directory.ActiveCount;
@@ -51,5 +51,5 @@ public class GrainMemoryBenchmarks
 
     [IterationSetup(Target = nameof(ActivateGrain))]
     public void FreshShard() =>
-        _directory = new GrainDirectory(_master, new ShardContext(0, _master.Count, new GreeksOptions(), new GrainOptions()));
+        _directory = new GrainDirectory(_master, new ShardContext(0, _master, new InstrumentSettings(new GreeksOptions(), new GrainOptions())));
 }

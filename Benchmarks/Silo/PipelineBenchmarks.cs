@@ -1,3 +1,4 @@
+using Ticker.Grains.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Ticker.Client.Synthetic;
@@ -72,7 +73,7 @@ public class PipelineBenchmarks
         var worker = new ShardWorker(
             _reader, _store, _store, _master, new TickValidator(_master, new TickValidationOptions()), map,
             new BatchingOptions(), new GrainOptions(), new GreeksOptions(), TimeProvider.System, NullLogger.Instance,
-            new ShardStatistics(0), NullShardObserver.Instance);
+            new ShardStatistics(0), NullPipelineObserver.Instance);
         _run = Task.Run(() => worker.RunAsync(TimeSpan.FromSeconds(10), _stop.Token));
     }
 

@@ -1,3 +1,4 @@
+using Ticker.Grains.Interfaces.Accounts;
 using Ticker.Protocol.Redis;
 using Ticker.Protocol.Resp;
 

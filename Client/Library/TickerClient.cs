@@ -1,3 +1,4 @@
+using Ticker.Grains.Interfaces.Accounts;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Runtime.CompilerServices;

@@ -3,7 +3,8 @@ using System.Buffers.Text;
 namespace Ticker.Grains.Interfaces.Streams;
 
 /// <summary>The id of a tick-stream entry, in Redis stream form <c>milliseconds-sequence</c>.</summary>
-public readonly record struct StreamEntryId(long Milliseconds, long Sequence) : IComparable<StreamEntryId>
+[GenerateSerializer, Immutable]
+public readonly record struct StreamEntryId([property: Id(0)] long Milliseconds, [property: Id(1)] long Sequence) : IComparable<StreamEntryId>
 {
     /// <summary>The largest number of UTF-8 bytes <see cref="TryFormat"/> writes.</summary>
     public const int MaxUtf8Length = 41;

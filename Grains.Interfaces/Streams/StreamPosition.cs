@@ -6,7 +6,8 @@ namespace Ticker.Grains.Interfaces.Streams;
 /// </summary>
 /// <param name="Entry">The stream entry.</param>
 /// <param name="Index">The tick's index within the entry, as written.</param>
-public readonly record struct StreamPosition(StreamEntryId Entry, int Index) : IComparable<StreamPosition>
+[GenerateSerializer, Immutable]
+public readonly record struct StreamPosition([property: Id(0)] StreamEntryId Entry, [property: Id(1)] int Index) : IComparable<StreamPosition>
 {
     /// <summary>Whether this is the zero position (nothing applied yet).</summary>
     public bool IsZero => Entry == default && Index == 0;

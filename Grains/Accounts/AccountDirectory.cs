@@ -8,11 +8,11 @@ public sealed class AccountDirectory
     /// <summary>The default value for the staleness used by <see cref="ActiveCount"/>: 10 seconds without a frame.</summary>
     public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<string, AccountGrain> _accounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AccountConnections> _accounts = new(StringComparer.Ordinal);
 
     /// <summary>The grain of <paramref name="accountId"/>, created with <paramref name="connectionCount"/> connections on first use.</summary>
-    public AccountGrain GetOrAdd(string accountId, int connectionCount) =>
-        _accounts.GetOrAdd(accountId, static (id, count) => new AccountGrain(id, count), connectionCount);
+    public AccountConnections GetOrAdd(string accountId, int connectionCount) =>
+        _accounts.GetOrAdd(accountId, static (id, count) => new AccountConnections(id, count), connectionCount);
 
     /// <summary>Views of every account, ordered by id.</summary>
     public IReadOnlyList<AccountSnapshot> Snapshot(long nowUs, TimeSpan staleAfter)

@@ -1,52 +1,42 @@
+using Ticker.Grains.Interfaces.Accounts;
+using Ticker.Grains.Interfaces.Ticks;
+
 namespace Ticker.Grains.Accounts;
 
 /// <summary>
-/// One broker account (API key) and its feed connections: which instruments each streams, its last heartbeat, and
-/// whether the account is active. Connections write their own <see cref="ConnectionState"/>; the grain only reads.
+/// The grain of one broker account (key = account id): holds the latest state its feed reported and answers whether
+/// the account is active now (connected, with a frame seen within <see cref="AccountDirectory.DefaultStaleAfter"/>,
+/// and the feed still reporting).
 /// </summary>
-public sealed class AccountGrain
+public sealed class AccountGrain : Grain, IAccountGrain
 {
-    private readonly ConnectionState[] _connections;
+    private readonly TimeProvider _time;
+    private AccountState? _state;
 
-    /// <summary>Creates the grain of <paramref name="accountId"/> with <paramref name="connectionCount"/> connections.</summary>
-    public AccountGrain(string accountId, int connectionCount)
+    /// <summary>Creates the grain (Orleans does).</summary>
+    public AccountGrain(TimeProvider time) => _time = time;
+
+    /// <inheritdoc />
+    public async Task ReportAsync(AccountState state)
     {
-        AccountId = accountId;
-        _connections = new ConnectionState[connectionCount];
-        for (var i = 0; i < connectionCount; i++)
-        {
-            _connections[i] = new ConnectionState(i);
-        }
+        _state = state;
+
+        // Every report, not once: the registry keeps ids in memory and may have been deactivated since.
+        await GrainFactory.GetGrain<IAccountRegistryGrain>(0).RegisterAsync(this.GetPrimaryKeyString());
     }
 
-    /// <summary>The account id (its API key).</summary>
-    public string AccountId { get; }
-
-    /// <summary>The connections' states.</summary>
-    public IReadOnlyList<ConnectionState> Connections => _connections;
-
-    /// <summary>The view of the account at <paramref name="nowUs"/>; active means a connection is open and saw a frame within <paramref name="staleAfter"/>.</summary>
-    public AccountSnapshot GetSnapshot(long nowUs, TimeSpan staleAfter)
+    /// <inheritdoc />
+    public Task<AccountState?> GetStateAsync()
     {
-        int connected = 0, instruments = 0;
-        long lastTick = 0, lastFrame = 0, ticks = 0, reconnects = 0;
-        var active = false;
-        foreach (var c in _connections)
+        if (_state is not { } state)
         {
-            var frame = c.LastFrameUs;
-            if (c.Connected)
-            {
-                connected++;
-                active |= frame > 0 && nowUs - frame <= (long)staleAfter.TotalMicroseconds;
-            }
-
-            instruments += c.Instruments;
-            lastTick = Math.Max(lastTick, c.LastTickUs);
-            lastFrame = Math.Max(lastFrame, frame);
-            ticks += c.Ticks;
-            reconnects += c.Reconnects;
+            return Task.FromResult<AccountState?>(null);
         }
 
-        return new AccountSnapshot(AccountId, active, _connections.Length, connected, instruments, lastTick, lastFrame, ticks, reconnects);
+        // A feed that stopped reporting (its process died) leaves the account inactive, whatever it last said.
+        var staleUs = (long)AccountDirectory.DefaultStaleAfter.TotalMicroseconds;
+        var nowUs = _time.MicrosecondsNow();
+        var active = state.Active && nowUs - state.UpdatedAtUs <= staleUs && nowUs - state.LastHeartbeatUs <= staleUs;
+        return Task.FromResult<AccountState?>(state with { Active = active });
     }
 }

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
-using Ticker.Grains.Market;
 
 namespace Ticker.Grains.Batching;
 
 /// <summary>
-/// The stateless-worker batcher of one shard worker (no locks: only that worker calls it). Collects underlying and
+/// The batching rules (no locks: one caller at a time, as a grain's turns are). Collects underlying and
 /// option snapshots in separate batches and decides when to flush: on size, on window expiry, when the input is
 /// idle, on shutdown, or on every tick when batching is off. With conflation an instrument keeps one slot per batch.
 /// The flushed batch is handed out; the caller writes it, acknowledges its entries and gives it back.
@@ -16,8 +15,8 @@ public sealed class TickBatcher
     private readonly Stack<SnapshotBatch> _pool = new();
     private readonly int _maxBatchSize;
     private readonly long _windowTicks;
+    private readonly Dictionary<uint, int> _slots = [];
     private SnapshotBatch _current;
-    private int _generation;
 
     /// <summary>Creates a batcher.</summary>
     public TickBatcher(BatchingOptions options)
@@ -47,15 +46,15 @@ public sealed class TickBatcher
     public int MaxBatchSize => _maxBatchSize;
 
     /// <summary>
-    /// The slot the grain's snapshot goes to: a new one, or with conflation the slot it already has in this batch.
+    /// The slot the snapshot of <paramref name="token"/> goes to: a new one, or with conflation the slot the
+    /// instrument already has in this batch.
     /// </summary>
-    /// <remarks>Allocates nothing.</remarks>
-    public ref InstrumentSnapshot Reserve(InstrumentGrain grain, long nowTimestamp)
+    /// <remarks>Allocates nothing (the conflation map is sized once and reused).</remarks>
+    public ref InstrumentSnapshot Reserve(uint token, bool option, long nowTimestamp)
     {
-        var option = grain.Instrument.IsOption;
-        if (Options.Conflate && grain.BatchGeneration == _generation)
+        if (Options.Conflate && _slots.TryGetValue(token, out var slot))
         {
-            return ref _current.Slot(option, grain.BatchSlot);
+            return ref _current.Slot(option, slot);
         }
 
         if (_current.OpenedAt == 0)
@@ -64,8 +63,11 @@ public sealed class TickBatcher
         }
 
         var index = _current.Append(option);
-        grain.BatchSlot = index;
-        grain.BatchGeneration = _generation;
+        if (Options.Conflate)
+        {
+            _slots[token] = index;
+        }
+
         return ref _current.Slot(option, index);
     }
 
@@ -94,7 +96,7 @@ public sealed class TickBatcher
             _current = _pool.Count > 0 ? _pool.Pop() : new SnapshotBatch(_maxBatchSize);
         }
 
-        _generation++;
+        _slots.Clear();
         return batch;
     }
 

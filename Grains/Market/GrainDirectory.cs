@@ -1,3 +1,4 @@
+using Ticker.Grains.Diagnostics;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Snapshots;
@@ -5,14 +6,15 @@ using Ticker.Grains.Interfaces.Snapshots;
 namespace Ticker.Grains.Market;
 
 /// <summary>
-/// The grains one shard worker owns, indexed by master id: activated on first tick, deactivated after an idle
-/// period. Only the owning worker touches it.
+/// The instrument states one Redis shard worker owns, indexed by master id: activated on first tick, deactivated
+/// after an idle period. Only the owning worker touches it. (The embedded silo runs on Orleans grains instead.)
 /// </summary>
 public sealed class GrainDirectory
 {
     private readonly InstrumentMaster _master;
     private readonly ShardContext _context;
-    private readonly InstrumentGrain?[] _grains;
+    private readonly InstrumentState?[] _grains;
+    private readonly SiloStatistics? _statistics;
 
     // What a deactivated grain keeps, like Orleans' persisted grain state: its last snapshot (so `ticks` never goes
     // backwards, the IV warm start and the stream position survive). Only deactivated grains take room here.
@@ -20,11 +22,12 @@ public sealed class GrainDirectory
     private int _active;
 
     /// <summary>Creates the empty directory of one shard.</summary>
-    public GrainDirectory(InstrumentMaster master, ShardContext context)
+    public GrainDirectory(InstrumentMaster master, ShardContext context, SiloStatistics? statistics = null)
     {
         _master = master;
         _context = context;
-        _grains = new InstrumentGrain?[master.Count];
+        _statistics = statistics;
+        _grains = new InstrumentState?[master.Count];
     }
 
     /// <summary>Grains currently active.</summary>
@@ -38,13 +41,13 @@ public sealed class GrainDirectory
 
     /// <summary>The grain of master id <paramref name="id"/>, activating it on first use.</summary>
     /// <remarks>Allocates only on activation.</remarks>
-    public InstrumentGrain GetOrActivate(int id) => _grains[id] ?? Activate(id);
+    public InstrumentState GetOrActivate(int id) => _grains[id] ?? Activate(id);
 
     /// <summary>The grain of master id <paramref name="id"/> if active.</summary>
-    public InstrumentGrain? Find(int id) => (uint)id < (uint)_grains.Length ? _grains[id] : null;
+    public InstrumentState? Find(int id) => (uint)id < (uint)_grains.Length ? _grains[id] : null;
 
     /// <summary>Activates the grain of master id <paramref name="id"/> with the state <paramref name="snapshot"/> recorded.</summary>
-    public InstrumentGrain Restore(int id, in InstrumentSnapshot snapshot)
+    public InstrumentState Restore(int id, in InstrumentSnapshot snapshot)
     {
         var grain = GetOrActivate(id);
         grain.Restore(in snapshot);
@@ -68,21 +71,21 @@ public sealed class GrainDirectory
         }
 
         _active -= removed;
+        _statistics?.OnGrainsActivated(-removed);
         Deactivations += removed;
         return removed;
     }
 
-    private InstrumentGrain Activate(int id)
+    private InstrumentState Activate(int id)
     {
-        var instrument = _master[id];
-        var underlyingId = instrument.UnderlyingToken != 0 && _master.TryGetId(instrument.UnderlyingToken, out var u) ? u : -1;
-        var grain = new InstrumentGrain(instrument, underlyingId, _context);
+        var grain = new InstrumentState(_master[id], _context.Settings);
         if (_saved.Remove(id, out var saved))
         {
             grain.Restore(in saved);
         }
         _grains[id] = grain;
         _active++;
+        _statistics?.OnGrainsActivated(1);
         Activations++;
         return grain;
     }

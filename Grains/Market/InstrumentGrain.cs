@@ -1,250 +1,149 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
+using Orleans.Placement;
+using Ticker.Grains.Batching;
+using Ticker.Grains.Diagnostics;
+using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Instruments;
+using Ticker.Grains.Interfaces.Market;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Interfaces.Snapshots;
-using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Interfaces.Ticks;
-using Ticker.Grains.Pricing;
 
 namespace Ticker.Grains.Market;
 
 /// <summary>
-/// The state of one instrument, as Orleans would keep it in a grain: activated on its first tick by the one shard
-/// worker that owns its token, so its turns never overlap and it needs no lock. An underlying keeps its last price and
-/// OHLCV bars; an option keeps its last tick (with depth), its IV (the warm start for the next solve) and Greeks.
+/// The grain of one instrument (key = token): a thin host around <see cref="InstrumentState"/>. It activates on the
+/// silo of its first caller (the partition consumer that owns its token), restores its last snapshot, applies each
+/// delivery's ticks in order, skips redeliveries by stream position, and returns the snapshots to publish.
 /// </summary>
-public sealed class InstrumentGrain
+[PreferLocalPlacement]
+public sealed class InstrumentGrain : Grain, IInstrumentGrain
 {
-    private const double MicrosPerYear = 365.0 * 86_400 * 1_000_000;
+    private static readonly int SnapshotSize = Unsafe.SizeOf<InstrumentSnapshot>();
+    private static readonly double NanosecondsPerTimestamp = 1e9 / Stopwatch.Frequency;
 
-    private readonly ShardContext _context;
-    private readonly long _expiryUnixMicros;
-    private readonly int _underlyingId;
-    private Tick _lastTick;
-    private long _ticks;
-    private StreamPosition _position;
-    private long _updatedAtUs;
-    private long _barStartVolume;
-    private long _lastVolume;
-    private UnderlyingBar _bar;
-    private UnderlyingBar _previousBar;
-    private double _iv;
-    private IvStatus _ivStatus;
-    private double _underlyingPrice;
-    private Greeks _greeks;
+    private readonly InstrumentMaster _master;
+    private readonly InstrumentSettings _settings;
+    private readonly ISnapshotReader _snapshots;
+    private readonly IPipelineObserver _observer;
+    private readonly SiloStatistics _statistics;
+    private readonly TimeProvider _time;
+    private readonly LatencyHistogram _latency;
+    private readonly bool _conflate;
+    private InstrumentState? _state;
+    private int _instrumentId;
 
-    /// <summary>Activates the grain of <paramref name="instrument"/>.</summary>
-    /// <param name="instrument">The master row.</param>
-    /// <param name="underlyingId">Master id of the option's underlying, or −1.</param>
-    /// <param name="context">The owning shard's context.</param>
-    public InstrumentGrain(Instrument instrument, int underlyingId, ShardContext context)
+    /// <summary>Creates the grain (Orleans does, with the silo's services).</summary>
+    public InstrumentGrain(
+        InstrumentMaster master,
+        InstrumentSettings settings,
+        ISnapshotReader snapshots,
+        IPipelineObserver observer,
+        SiloStatistics statistics,
+        IOptions<BatchingOptions> batching,
+        TimeProvider time)
     {
-        Instrument = instrument;
-        _underlyingId = underlyingId;
-        _context = context;
-        _expiryUnixMicros = instrument.Expiry is { } expiry ? OptionClock.ExpiryUnixSeconds(expiry) * 1_000_000 : 0;
+        _master = master;
+        _settings = settings;
+        _snapshots = snapshots;
+        _observer = observer;
+        _statistics = statistics;
+        _latency = statistics.SiloWide.ProcessingLatency;
+        _time = time;
+        _conflate = batching.Value.Conflate;
     }
 
-    /// <summary>The master row.</summary>
-    public Instrument Instrument { get; }
-
-    /// <summary>Ticks applied since activation.</summary>
-    public long TickCount => _ticks;
-
-    /// <summary>When the last tick was applied, Unix microseconds (drives idle deactivation).</summary>
-    public long LastActivityUs => _updatedAtUs;
-
-    /// <summary>The last tick applied.</summary>
-    public ref readonly Tick LastTick => ref _lastTick;
-
-    /// <summary>The bar in progress (underlyings and futures).</summary>
-    public UnderlyingBar CurrentBar => _bar;
-
-    /// <summary>The last completed bar (underlyings and futures); <c>Start</c> is 0 before the first rollover.</summary>
-    public UnderlyingBar PreviousBar => _previousBar;
-
-    /// <summary>The last IV solve's outcome (options).</summary>
-    public IvStatus IvStatus => _ivStatus;
-
-    /// <summary>The last good IV (options); the warm start of the next solve.</summary>
-    public double ImpliedVolatility => _iv;
-
-    /// <summary>Position of this grain's snapshot in the batcher's pending batch (conflation).</summary>
-    internal int BatchSlot { get; set; } = -1;
-
-    /// <summary>The batch generation <see cref="BatchSlot"/> belongs to.</summary>
-    internal int BatchGeneration { get; set; } = -1;
-
-    /// <summary>
-    /// Restores the state a snapshot recorded: from storage when a shard is taken over, or from this shard's memory
-    /// when a deactivated grain comes back (Orleans' persisted grain state).
-    /// </summary>
-    public void Restore(in InstrumentSnapshot snapshot)
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _ticks = snapshot.Ticks;
-        _position = snapshot.Position;
-        _updatedAtUs = snapshot.UpdatedAtUs;
-        _lastTick.InstrumentToken = snapshot.InstrumentToken;
-        _lastTick.LastPrice = snapshot.LastPrice;
-        _lastTick.VolumeTraded = snapshot.VolumeTraded;
-        _lastTick.Oi = snapshot.Oi;
-        _lastTick.ExchangeTimestamp = snapshot.ExchangeTimestamp;
-        _lastTick.LastTradeTime = snapshot.LastTradeTime;
-        _lastTick.ReceivedAtUs = snapshot.ReceivedAtUs;
-        _lastTick.Buy[0] = new DepthLevel { Price = snapshot.BidPrice, Quantity = snapshot.BidQuantity };
-        _lastTick.Sell[0] = new DepthLevel { Price = snapshot.AskPrice, Quantity = snapshot.AskQuantity };
-        _bar = new UnderlyingBar
+        var token = (uint)this.GetPrimaryKeyLong();
+        if (_master.TryGetId(token, out _instrumentId))
         {
-            Start = snapshot.BarStart,
-            Open = snapshot.BarOpen,
-            High = snapshot.BarHigh,
-            Low = snapshot.BarLow,
-            Close = snapshot.BarClose,
-            Volume = snapshot.BarVolume,
-        };
-        _lastVolume = snapshot.VolumeTraded;
-        _barStartVolume = snapshot.VolumeTraded - snapshot.BarVolume;
-        _underlyingPrice = snapshot.UnderlyingPrice;
-        _ivStatus = snapshot.IvStatus;
-        _iv = snapshot.IvStatus == IvStatus.Ok ? snapshot.Iv : 0;
-        _greeks = snapshot.Greeks;
-    }
-
-    /// <summary>Whether the tick at <paramref name="position"/> was applied already (a redelivery to skip).</summary>
-    public bool HasApplied(StreamPosition position) => !_position.IsZero && position.CompareTo(_position) <= 0;
-
-    /// <summary>
-    /// Applies a tick found at <paramref name="position"/> of the stream and writes the resulting snapshot into
-    /// <paramref name="snapshot"/>. Callers skip ticks for which <see cref="HasApplied"/> is true.
-    /// </summary>
-    /// <returns>The IV outcome for options, <see cref="IvStatus.None"/> for others.</returns>
-    /// <remarks>Allocates nothing.</remarks>
-    public IvStatus Apply(in Tick tick, StreamPosition position, long nowUs, ref InstrumentSnapshot snapshot)
-    {
-        _lastTick = tick;
-        _ticks++;
-        _position = position;
-        _updatedAtUs = nowUs;
-        var status = IvStatus.None;
-        if (Instrument.IsOption)
-        {
-            status = ApplyOption(in tick);
-        }
-        else
-        {
-            ApplyUnderlying(in tick);
-        }
-
-        WriteSnapshot(ref snapshot);
-        return status;
-    }
-
-    /// <summary>Writes the grain's current state into <paramref name="snapshot"/>.</summary>
-    public void WriteSnapshot(ref InstrumentSnapshot snapshot)
-    {
-        ref readonly var tick = ref _lastTick;
-        snapshot.InstrumentToken = Instrument.InstrumentToken;
-        snapshot.Kind = Instrument.Kind;
-        snapshot.LastPrice = tick.LastPrice;
-        snapshot.VolumeTraded = tick.VolumeTraded;
-        snapshot.Oi = tick.Oi;
-        snapshot.ExchangeTimestamp = tick.ExchangeTimestamp;
-        snapshot.LastTradeTime = tick.LastTradeTime;
-        snapshot.ReceivedAtUs = tick.ReceivedAtUs;
-        snapshot.UpdatedAtUs = _updatedAtUs;
-        snapshot.Ticks = _ticks;
-        snapshot.Position = _position;
-        snapshot.BarStart = _bar.Start;
-        snapshot.BarOpen = _bar.Open;
-        snapshot.BarHigh = _bar.High;
-        snapshot.BarLow = _bar.Low;
-        snapshot.BarClose = _bar.Close;
-        snapshot.BarVolume = _bar.Volume;
-        snapshot.Strike = Instrument.Strike;
-        snapshot.ExpiryDayNumber = Instrument.Expiry?.DayNumber ?? 0;
-        snapshot.UnderlyingToken = Instrument.UnderlyingToken;
-        snapshot.UnderlyingPrice = _underlyingPrice;
-        snapshot.IvStatus = _ivStatus;
-        snapshot.Iv = _ivStatus == IvStatus.Ok ? _iv : 0;
-        snapshot.Greeks = _ivStatus == IvStatus.Ok ? _greeks : default;
-        snapshot.BidPrice = tick.Buy[0].Price;
-        snapshot.BidQuantity = tick.Buy[0].Quantity;
-        snapshot.AskPrice = tick.Sell[0].Price;
-        snapshot.AskQuantity = tick.Sell[0].Quantity;
-    }
-
-    private void ApplyUnderlying(in Tick tick)
-    {
-        var time = TickTimeSeconds(in tick);
-        var start = time - (time % _context.BarIntervalSeconds);
-        var price = tick.LastPrice;
-        if (start > _bar.Start)
-        {
-            if (_bar.Start != 0)
+            _state = new InstrumentState(_master[_instrumentId], _settings);
+            if (await _snapshots.GetAsync(token, cancellationToken) is { } saved)
             {
-                _previousBar = _bar;
+                // Orleans' persisted state, in effect: tick counts carry on and redelivered ticks are recognised.
+                _state.Restore(in saved);
+            }
+        }
+
+        _statistics.OnGrainsActivated(1);
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _statistics.OnGrainsActivated(-1);
+        _observer.OnDeactivated(1);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Allocates the snapshot payload once per call; nothing per tick.</remarks>
+    public Task<ApplyResult> ApplyAsync(InstrumentTicks ticks)
+    {
+        if (_state is null || !ticks.IsWellFormed)
+        {
+            return Task.FromResult(new ApplyResult { Rejected = ticks.Payload.Length / Math.Max(1, ticks.TickSize) });
+        }
+
+        var routed = ticks.Ticks;
+        var payload = new byte[(_conflate ? 1 : routed.Length) * SnapshotSize];
+        var snapshots = MemoryMarshal.Cast<byte, InstrumentSnapshot>(payload.AsSpan());
+        var nowUs = _time.MicrosecondsNow();
+        var option = _state.Instrument.IsOption;
+        int written = 0, duplicates = 0, greeks = 0, ivFailures = 0;
+        foreach (ref readonly var tick in routed)
+        {
+            if (_state.HasApplied(tick.Position))
+            {
+                // Redelivered after a crash or a takeover: its effect is already in this state.
+                duplicates++;
+                continue;
             }
 
-            // The day's cumulative volume when this bar opened; the bar's volume is measured from it.
-            _barStartVolume = _lastVolume;
-            _bar = new UnderlyingBar { Start = start, Open = price, High = price, Low = price, Close = price };
-        }
-        else
-        {
-            // A late tick (start < current bar) still moves the current bar: prices are the latest we know.
-            _bar.High = Math.Max(_bar.High, price);
-            _bar.Low = Math.Min(_bar.Low, price);
-            _bar.Close = price;
-        }
-
-        if (tick.VolumeTraded > 0)
-        {
-            if (_lastVolume == 0)
+            var started = Stopwatch.GetTimestamp();
+            ref var slot = ref snapshots[_conflate ? 0 : written];
+            var status = _state.Apply(in tick.Tick, tick.Position, tick.UnderlyingPrice, nowUs, ref slot);
+            var elapsed = Stopwatch.GetTimestamp() - started;
+            _latency.Record((long)(elapsed * NanosecondsPerTimestamp));
+            written = _conflate ? 1 : written + 1;
+            if (option)
             {
-                // The first volume seen: nothing before it can be attributed to this bar.
-                _barStartVolume = tick.VolumeTraded;
+                greeks += status == IvStatus.Ok ? 1 : 0;
+                ivFailures += status is IvStatus.Ok or IvStatus.None ? 0 : 1;
+                _observer.OnOptionTick(elapsed, status, _state.LastGreeksElapsed, tick.Tick.Mode == TickMode.Full);
             }
-
-            _lastVolume = tick.VolumeTraded;
-            _bar.Volume = Math.Max(0, _lastVolume - _barStartVolume);
+            else
+            {
+                _observer.OnUnderlyingTick(elapsed, _instrumentId, tick.Tick.LastPrice);
+            }
         }
 
-        _bar.TickCount++;
+        return Task.FromResult(new ApplyResult
+        {
+            Snapshots = payload.AsMemory(0, written * SnapshotSize),
+            Kind = _state.Instrument.Kind,
+            Applied = routed.Length - duplicates,
+            Duplicates = duplicates,
+            GreeksComputed = greeks,
+            IvFailures = ivFailures,
+        });
     }
 
-    private IvStatus ApplyOption(in Tick tick)
+    /// <inheritdoc />
+    public Task<InstrumentSnapshot?> GetSnapshotAsync()
     {
-        var spot = _context.UnderlyingPrices.Get(_underlyingId);
-        _underlyingPrice = spot;
-        if (!_context.GreeksEnabled)
+        if (_state is null || _state.TickCount == 0)
         {
-            return _ivStatus = IvStatus.None;
+            return Task.FromResult<InstrumentSnapshot?>(null);
         }
 
-        if (spot <= 0)
-        {
-            return _ivStatus = IvStatus.NoUnderlyingPrice;
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        var years = (_expiryUnixMicros - TickTimeMicros(in tick)) / MicrosPerYear;
-        var right = Instrument.Kind == InstrumentKind.Call ? OptionRight.Call : OptionRight.Put;
-        var status = Pricing.ImpliedVolatility.TrySolve(
-            right, tick.LastPrice, spot, Instrument.Strike, years, _context.RiskFreeRate, _context.DividendYield, _iv, out var sigma);
-        if (status == IvStatus.Ok)
-        {
-            _iv = sigma;
-            BlackScholes.Compute(right, spot, Instrument.Strike, years, _context.RiskFreeRate, _context.DividendYield, sigma, ref _greeks);
-        }
-
-        _context.LastGreeksElapsed = Stopwatch.GetTimestamp() - started;
-        return _ivStatus = status;
+        var snapshot = default(InstrumentSnapshot);
+        _state.WriteSnapshot(ref snapshot);
+        return Task.FromResult<InstrumentSnapshot?>(snapshot);
     }
-
-    /// <summary>The tick's market time: the exchange timestamp when sent, else the receive time.</summary>
-    private static long TickTimeMicros(in Tick tick) =>
-        tick.ExchangeTimestamp > 0 ? tick.ExchangeTimestamp * 1_000_000 : tick.ReceivedAtUs;
-
-    private static long TickTimeSeconds(in Tick tick) =>
-        tick.ExchangeTimestamp > 0 ? tick.ExchangeTimestamp : tick.ReceivedAtUs / 1_000_000;
 }

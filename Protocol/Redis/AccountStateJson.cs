@@ -1,3 +1,4 @@
+using Ticker.Grains.Interfaces.Accounts;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;

@@ -1,20 +1,19 @@
 using Microsoft.Extensions.Options;
-using Ticker.Silo.Hosting;
 using Ticker.Silo.Options;
 
 namespace Ticker.Silo.Cluster;
 
-/// <summary>The cluster of the embedded mode: this silo alone, owning what its supervisor runs.</summary>
+/// <summary>The cluster of the embedded mode: this silo alone, whose pulling agents read every partition.</summary>
 public sealed class SingleSiloView : IClusterView
 {
-    private readonly ShardSupervisor _supervisor;
     private readonly string _siloId;
+    private readonly int _partitions;
 
     /// <summary>Creates the view.</summary>
-    public SingleSiloView(ShardSupervisor supervisor, IOptions<SiloOptions> silo)
+    public SingleSiloView(IOptions<SiloOptions> silo)
     {
-        _supervisor = supervisor;
         _siloId = silo.Value.SiloId;
+        _partitions = silo.Value.ShardCount;
     }
 
     /// <inheritdoc />
@@ -22,12 +21,8 @@ public sealed class SingleSiloView : IClusterView
     {
         get
         {
-            var owners = new string?[_supervisor.ShardCount];
-            foreach (var shard in _supervisor.OwnedShards)
-            {
-                owners[shard] = _siloId;
-            }
-
+            var owners = new string?[_partitions];
+            Array.Fill(owners, _siloId);
             return new ClusterView([new SiloEntry(_siloId, "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), true)], owners, 0);
         }
     }

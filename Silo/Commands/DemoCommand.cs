@@ -56,7 +56,7 @@ internal static class DemoCommand
             }
             else
             {
-                services.AddEmbeddedTransport();
+                services.AddEmbeddedSilo(configuration);
             }
 
             services.AddSyntheticFeed();

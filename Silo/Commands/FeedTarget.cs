@@ -1,3 +1,5 @@
+using Ticker.Grains.Diagnostics;
+using Ticker.Grains.Interfaces.Accounts;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -78,7 +80,7 @@ internal sealed class FeedTarget : IAsyncDisposable
         }
 
         // The feed command owns Ctrl-C: it stops the feed, then drains and stops the silo (StopAsync).
-        var silo = SiloApplication.Build(settings, static (services, _) => services.AddEmbeddedTransport().AddSingleton<IHostLifetime, PassiveHostLifetime>());
+        var silo = SiloApplication.Build(settings, static (services, configuration) => services.AddEmbeddedSilo(configuration).AddSingleton<IHostLifetime, PassiveHostLifetime>());
         try
         {
             await silo.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -89,10 +91,10 @@ internal sealed class FeedTarget : IAsyncDisposable
             throw;
         }
 
-        var stream = silo.Services.GetRequiredService<ITickStream>();
-        var description = $"embedded silo ({stream.ShardCount} shards{(http is null ? "" : $", API at {http}")})";
+        var partitions = silo.Services.GetRequiredService<IOptions<SiloOptions>>().Value.ShardCount;
+        var description = $"embedded silo ({partitions} shards{(http is null ? "" : $", API at {http}")})";
         return new FeedTarget(
-            stream.Writer,
+            silo.Services.GetRequiredService<ITickStreamWriter>(),
             silo.Services.GetRequiredService<AccountDirectory>(),
             silo.Services.GetService<IKiteConnectionObserver>(),
             description,

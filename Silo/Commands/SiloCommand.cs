@@ -44,7 +44,7 @@ internal static class SiloCommand
                 }
                 else
                 {
-                    services.AddEmbeddedTransport();
+                    services.AddEmbeddedSilo(configuration);
                 }
             });
             var seconds = parse.GetValue(duration);

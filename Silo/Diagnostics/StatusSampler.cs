@@ -1,5 +1,5 @@
+using Ticker.Grains.Diagnostics;
 using Microsoft.Extensions.Hosting;
-using Ticker.Silo.Hosting;
 
 namespace Ticker.Silo.Diagnostics;
 
@@ -13,16 +13,14 @@ public sealed class StatusSampler : BackgroundService
     public const int DefaultHistoryLength = 300;
 
     private readonly SiloStatistics _statistics;
-    private readonly ShardSupervisor _supervisor;
     private readonly TimeProvider _time;
     private readonly Queue<StatusSample> _history = new();
     private SiloTotals? _previous;
 
     /// <summary>Creates the sampler.</summary>
-    public StatusSampler(SiloStatistics statistics, ShardSupervisor supervisor, TimeProvider time)
+    public StatusSampler(SiloStatistics statistics, TimeProvider time)
     {
         _statistics = statistics;
-        _supervisor = supervisor;
         _time = time;
     }
 
@@ -52,12 +50,7 @@ public sealed class StatusSampler : BackgroundService
         var seconds = Math.Max(1e-3, (current.CapturedAt - previous.CapturedAt).TotalSeconds);
         var processing = SiloTotals.Delta(current.ProcessingLatency, _previous?.ProcessingLatency);
         var endToEnd = SiloTotals.Delta(current.EndToEndLatency, _previous?.EndToEndLatency);
-        var grains = 0;
-        foreach (var worker in _supervisor.Workers)
-        {
-            grains += worker.Grains.ActiveCount;
-        }
-
+        var grains = (int)_statistics.ActiveGrains;
         var sample = new StatusSample(
             current.CapturedAt,
             (current.TicksProcessed - previous.TicksProcessed) / seconds,

@@ -11,7 +11,7 @@ namespace Ticker.Silo.Hosting;
 
 /// <summary>
 /// Streams every configured Kite account (<c>Kite:Accounts</c>) into the silo's tick stream, each as a
-/// <see cref="KiteAccountFeed"/> reporting to its <see cref="AccountGrain"/>, so <c>/api/accounts</c> and the
+/// <see cref="KiteAccountFeed"/> reporting to its <see cref="AccountConnections"/>, so <c>/api/accounts</c> and the
 /// active-accounts gauge show them. Does nothing when no account is configured or <c>Kite:Enabled</c> is false.
 /// An account that cannot start (an unknown underlying, too many instruments) or whose credentials are refused is
 /// logged and stopped; the others and the silo keep running.
@@ -67,7 +67,7 @@ public sealed partial class KiteIngestionHostedService : BackgroundService
         }
 
         var master = _services.GetRequiredService<InstrumentMaster>();
-        var stream = _services.GetRequiredService<ITickStream>();
+        var stream = _services.GetRequiredService<ITickStreamWriter>();
         var accounts = _services.GetRequiredService<AccountDirectory>();
         var observer = _services.GetService<IKiteConnectionObserver>();
         var logger = _loggers.CreateLogger<KiteConnection>();
@@ -83,7 +83,7 @@ public sealed partial class KiteIngestionHostedService : BackgroundService
                     LogUnknownTokens(_logger, account.ApiKey, unknown);
                 }
 
-                feeds.Add(new KiteAccountFeed(_options, account.ToCredentials(), tokens, account.Mode, stream.Writer, accounts, _time, logger, observer: observer));
+                feeds.Add(new KiteAccountFeed(_options, account.ToCredentials(), tokens, account.Mode, stream, accounts, _time, logger, observer: observer));
                 LogAccount(_logger, account.ApiKey, tokens.Length, KiteMessages.ModeName(account.Mode), KiteAccountFeed.ConnectionsFor(tokens.Length), KiteUrl.Redact(_options.Url) ?? "");
             }
             catch (ArgumentException ex)

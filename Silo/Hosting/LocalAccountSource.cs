@@ -1,3 +1,4 @@
+using Ticker.Grains.Interfaces.Accounts;
 using Ticker.Grains.Accounts;
 using Ticker.Protocol.Redis;
 using Ticker.Grains.Interfaces.Ticks;

@@ -1,3 +1,4 @@
+using Ticker.Grains.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,7 @@ public sealed partial class ShardSupervisor : IHostedService
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly SiloStatistics _statistics;
-    private readonly IShardObserver _observer;
+    private readonly IPipelineObserver _observer;
     private readonly Dictionary<int, RunningShard> _running = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -53,7 +54,7 @@ public sealed partial class ShardSupervisor : IHostedService
         TimeProvider time,
         ILoggerFactory loggers,
         SiloStatistics statistics,
-        IShardObserver observer)
+        IPipelineObserver observer)
     {
         _stream = stream;
         _sink = sink;
@@ -189,7 +190,7 @@ public sealed partial class ShardSupervisor : IHostedService
         await using var reader = await _stream.OpenReaderAsync(shard, running.Stop.Token).ConfigureAwait(false);
         var worker = new ShardWorker(
             reader, _sink, _snapshots, _master, _validator, _map, _batching, _grains, _greeks, _time,
-            _loggers.CreateLogger<ShardWorker>(), _statistics.Shards[shard], _observer);
+            _loggers.CreateLogger<ShardWorker>(), _statistics.Shards[shard], _observer, _statistics);
         running.Worker = worker;
         await worker.RunAsync(_silo.DrainTimeout, running.Stop.Token).ConfigureAwait(false);
     }

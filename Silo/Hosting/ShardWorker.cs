@@ -1,3 +1,4 @@
+using Ticker.Grains.Diagnostics;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -24,7 +25,6 @@ public sealed partial class ShardWorker
 {
     private static readonly TimeSpan HousekeepingWait = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan BusyFlusherWait = TimeSpan.FromMilliseconds(1);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly int _shard;
     private readonly ITickStreamReader _reader;
@@ -39,7 +39,7 @@ public sealed partial class ShardWorker
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ShardStatistics _stats;
-    private readonly IShardObserver _observer;
+    private readonly IPipelineObserver _observer;
     private readonly Channel<SnapshotBatch> _flushQueue;
     private readonly int[] _reasonCounts = new int[Enum.GetValues<TickValidationReason>().Length];
     private readonly long _idleDeactivationUs;
@@ -62,7 +62,8 @@ public sealed partial class ShardWorker
         TimeProvider time,
         ILogger logger,
         ShardStatistics stats,
-        IShardObserver observer)
+        IPipelineObserver observer,
+        SiloStatistics? silo = null)
     {
         _shard = reader.Shard;
         _reader = reader;
@@ -72,8 +73,8 @@ public sealed partial class ShardWorker
         _validator = validator;
         _map = map;
         _batcher = new TickBatcher(batching);
-        _context = new ShardContext(_shard, master.Count, greeks, grainOptions);
-        _grains = new GrainDirectory(master, _context);
+        _context = new ShardContext(_shard, master, new InstrumentSettings(greeks, grainOptions));
+        _grains = new GrainDirectory(master, _context, silo);
         _time = time;
         _logger = logger;
         _stats = stats;
@@ -371,8 +372,8 @@ public sealed partial class ShardWorker
                 _context.UnderlyingPrices.Set(id, tick.LastPrice);
             }
 
-            ref var slot = ref _batcher.Reserve(grain, started);
-            var status = grain.Apply(in tick, position, nowUs, ref slot);
+            ref var slot = ref _batcher.Reserve(tick.InstrumentToken, option, started);
+            var status = grain.Apply(in tick, position, option ? _context.SpotOf(id) : 0, nowUs, ref slot);
             var elapsed = Stopwatch.GetTimestamp() - started;
             _stats.ProcessingLatency.Record(ToNanoseconds(elapsed));
             if (option)
@@ -387,7 +388,7 @@ public sealed partial class ShardWorker
                     _stats.IvFailures++;
                 }
 
-                _observer.OnOptionTick(elapsed, status, _context.LastGreeksElapsed, tick.Mode == TickMode.Full);
+                _observer.OnOptionTick(elapsed, status, grain.LastGreeksElapsed, tick.Mode == TickMode.Full);
             }
             else
             {
@@ -508,21 +509,8 @@ public sealed partial class ShardWorker
 
     private void RecordFlush(SnapshotBatch batch, long writeElapsed)
     {
-        _stats.BatchesFlushed++;
-        _stats.SnapshotsWritten += batch.UnderlyingCount + batch.OptionCount;
-        _stats.FlushesByReason[(int)batch.Reason]++;
-        _stats.FlushLatency.Record(ToNanoseconds(writeElapsed));
         var nowUs = NowUs();
-        foreach (ref readonly var snapshot in batch.Underlyings.Span)
-        {
-            _stats.EndToEndLatency.Record((nowUs - snapshot.ReceivedAtUs) * 1000);
-        }
-
-        foreach (ref readonly var snapshot in batch.Options.Span)
-        {
-            _stats.EndToEndLatency.Record((nowUs - snapshot.ReceivedAtUs) * 1000);
-        }
-
+        _stats.RecordFlush(batch, ToNanoseconds(writeElapsed), nowUs);
         _observer.OnBatchWritten(batch, writeElapsed, nowUs);
     }
 
@@ -555,13 +543,8 @@ public sealed partial class ShardWorker
         }
     }
 
-    private static Task DelayAsync(int attempt, CancellationToken cancellationToken)
-    {
-        // Capped exponential backoff with jitter: 50 ms, 100 ms, … up to 2 s.
-        var baseMs = Math.Min(MaxRetryDelay.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(attempt - 1, 10)));
-        var delay = TimeSpan.FromMilliseconds(baseMs * (0.5 + (Random.Shared.NextDouble() * 0.5)));
-        return Task.Delay(delay, cancellationToken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
+    private static Task DelayAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(RetryBackoff.Delay(attempt), cancellationToken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private long NowUs() => _time.MicrosecondsNow();
 

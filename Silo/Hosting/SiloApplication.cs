@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Ticker.Silo.Dashboard;
+using Orleans.Dashboard;
+using Ticker.Silo.Status;
 using Ticker.Silo.Http;
 using Ticker.Silo.Metrics;
 using Ticker.Silo.Options;
@@ -20,6 +21,9 @@ public static class SiloApplication
 {
     /// <summary>The default value for the HTTP address: port 5080 on loopback.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Where the Orleans Dashboard is served.</summary>
+    public const string OrleansDashboardPath = "/dashboard";
 
     /// <summary>Builds the application; <paramref name="configure"/> adds the transport and anything else.</summary>
     public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides, Action<IServiceCollection, IConfiguration> configure)
@@ -40,17 +44,25 @@ public static class SiloApplication
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        builder.Services.AddTickerSilo(builder.Configuration);
+        // The transport first: its silo starts before, and stops after, the feeds and services added next.
         configure(builder.Services, builder.Configuration);
+        builder.Services.AddTickerSilo(builder.Configuration);
 
         var app = builder.Build();
         app.MapHealthChecks("/health");
         app.MapTickerApi();
         app.MapClusterApi();
         app.MapPrometheusMetrics();
-        app.MapTickerDashboard();
+        app.MapStatusPage();
+        if (app.Services.HasOrleansSilo())
+        {
+            app.MapOrleansDashboard(routePrefix: OrleansDashboardPath);
+        }
+
         return app;
     }
 

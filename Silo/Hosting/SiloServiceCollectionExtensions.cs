@@ -1,3 +1,4 @@
+using Ticker.Grains.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -5,20 +6,16 @@ using Ticker.Client.Synthetic;
 using Ticker.Grains.Accounts;
 using Ticker.Grains.Batching;
 using Ticker.Grains.Instruments;
-using Ticker.Grains.Interfaces.Snapshots;
-using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Market;
 using Ticker.Grains.Streams;
 using Ticker.Grains.Validation;
-using Ticker.Silo.Cluster;
 using Ticker.Silo.Diagnostics;
 using Ticker.Silo.Metrics;
 using Ticker.Silo.Options;
-using Ticker.Silo.Transports.Embedded;
 
 namespace Ticker.Silo.Hosting;
 
-/// <summary>Registers the silo: options (validated at start-up), master, grains' shard workers, statistics.</summary>
+/// <summary>Registers what every silo has: options (validated at start-up), master, validator, statistics, metrics, status.</summary>
 public static class SiloServiceCollectionExtensions
 {
     /// <summary>Adds the silo's services and options bound from <paramref name="configuration"/>.</summary>
@@ -36,34 +33,19 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(static sp => LoadMaster(sp.GetRequiredService<IOptions<MasterOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(static sp => new ShardMap(sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<SiloOptions>>().Value.ShardCount));
+        services.AddSingleton(static sp => new InstrumentSettings(sp.GetRequiredService<IOptions<GreeksOptions>>().Value, sp.GetRequiredService<IOptions<GrainOptions>>().Value));
         services.AddSingleton(static sp => new TickValidator(sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<TickValidationOptions>>().Value));
         services.AddSingleton(static sp => new SiloStatistics(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ShardCount));
         services.AddSingleton<AccountDirectory>();
         services.AddSingleton<LocalAccountSource>();
         services.AddTickerMetrics();
-        services.AddSingleton<IShardObserver, MetricsShardObserver>();
+        services.AddSingleton<IPipelineObserver, MetricsShardObserver>();
 
-        services.AddSingleton<ShardSupervisor>();
-        services.AddHostedService(static sp => sp.GetRequiredService<ShardSupervisor>());
         services.AddSingleton<StatusSampler>();
         services.AddHostedService(static sp => sp.GetRequiredService<StatusSampler>());
         services.AddHostedService<SiloGaugesService>();
         services.AddHealthChecks();
         services.AddKiteIngestion(configuration);
-        return services;
-    }
-
-    /// <summary>Uses the in-process transport: channels for the tick stream, memory for snapshots.</summary>
-    public static IServiceCollection AddEmbeddedTransport(this IServiceCollection services)
-    {
-        services.AddHostedService<AllShardsOwnership>();
-        services.AddSingleton<IClusterView, SingleSiloView>();
-        services.AddSingleton<IAccountSource>(static sp => sp.GetRequiredService<LocalAccountSource>());
-        services.AddSingleton(static sp => new EmbeddedTickStream(sp.GetRequiredService<ShardMap>()));
-        services.AddSingleton<ITickStream>(static sp => sp.GetRequiredService<EmbeddedTickStream>());
-        services.AddSingleton(static sp => new InMemorySnapshotStore(sp.GetRequiredService<InstrumentMaster>()));
-        services.AddSingleton<ISnapshotSink>(static sp => sp.GetRequiredService<InMemorySnapshotStore>());
-        services.AddSingleton<ISnapshotReader>(static sp => sp.GetRequiredService<InMemorySnapshotStore>());
         return services;
     }
 

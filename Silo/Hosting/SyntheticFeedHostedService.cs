@@ -23,7 +23,7 @@ public sealed partial class SyntheticFeedHostedService : BackgroundService
     /// <summary>Creates the feed over the silo's master and stream.</summary>
     public SyntheticFeedHostedService(
         InstrumentMaster master,
-        ITickStream stream,
+        ITickStreamWriter stream,
         AccountDirectory accounts,
         IOptions<FeedOptions> options,
         IOptions<SyntheticMarketOptions> market,
@@ -33,7 +33,7 @@ public sealed partial class SyntheticFeedHostedService : BackgroundService
         _options = options.Value;
         _logger = logger;
         Market = new SyntheticMarket(master, market.Value);
-        Ingest = new IngestWriter(stream.Writer);
+        Ingest = new IngestWriter(stream);
         _feed = new SyntheticFeed(Market, Ingest, time, accounts.GetOrAdd(AccountId, 1).Connections[0]);
     }
 

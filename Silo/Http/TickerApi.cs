@@ -1,3 +1,4 @@
+using Ticker.Grains.Interfaces.Accounts;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,3 +1,4 @@
+using Ticker.Grains.Diagnostics;
 using System.Text.Json;
 using Ticker.Protocol.Resp;
 using Ticker.Silo.Diagnostics;

@@ -1,3 +1,4 @@
+using Ticker.Grains.Diagnostics;
 using System.Diagnostics;
 using Ticker.Grains.Batching;
 using Ticker.Grains.Instruments;
@@ -9,7 +10,7 @@ using Ticker.Silo.Hosting;
 namespace Ticker.Silo.Metrics;
 
 /// <summary>Turns what the shard workers report into the Prometheus metrics of the catalog.</summary>
-public sealed class MetricsShardObserver : IShardObserver
+public sealed class MetricsShardObserver : IPipelineObserver
 {
     private static readonly double SecondsPerTick = 1.0 / Stopwatch.Frequency;
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Ticker.Grains.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Silo.Hosting;
@@ -14,8 +16,9 @@ public sealed class SiloGaugesService : BackgroundService
     private readonly StreamInstruments _streams;
     private readonly ClusterInstruments _cluster;
     private readonly IAccountSource _accounts;
-    private readonly ShardSupervisor _supervisor;
-    private readonly ITickStream _stream;
+    private readonly SiloStatistics _statistics;
+    private readonly ShardSupervisor? _supervisor;
+    private readonly IStreamBacklogSource? _backlog;
     private readonly TimeProvider _time;
     private readonly IDisposable _pendingUnderlyings;
     private readonly IDisposable _pendingOptions;
@@ -27,16 +30,18 @@ public sealed class SiloGaugesService : BackgroundService
         ClusterInstruments cluster,
         BatchingInstruments batching,
         IAccountSource accounts,
-        ShardSupervisor supervisor,
-        ITickStream stream,
+        SiloStatistics statistics,
+        IServiceProvider services,
         TimeProvider time)
     {
         _ticks = ticks;
         _streams = streams;
         _cluster = cluster;
         _accounts = accounts;
-        _supervisor = supervisor;
-        _stream = stream;
+        // The Redis transport's shard workers and streams (until it moves onto Orleans too); none in the embedded silo.
+        _statistics = statistics;
+        _supervisor = services.GetService<ShardSupervisor>();
+        _backlog = services.GetService<IStreamBacklogSource>();
         _time = time;
 
         // The batcher does not split its pending count by type; underlyings are few, so it is reported as options.
@@ -60,7 +65,7 @@ public sealed class SiloGaugesService : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                _cluster.SetOwnedShards(_supervisor.Workers.Count);
+                _cluster.SetOwnedShards(_supervisor?.Workers.Count ?? _statistics.Shards.Count);
                 await CountActiveAccountsAsync(stoppingToken).ConfigureAwait(false);
                 await ProbeStreamAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -91,7 +96,7 @@ public sealed class SiloGaugesService : BackgroundService
 
     private async Task ProbeStreamAsync(CancellationToken stoppingToken)
     {
-        if (_stream is not IStreamBacklogSource source)
+        if (_backlog is not { } source)
         {
             return;
         }
@@ -113,8 +118,8 @@ public sealed class SiloGaugesService : BackgroundService
 
     private long PendingSnapshots()
     {
-        long pending = 0;
-        foreach (var worker in _supervisor.Workers)
+        var pending = _statistics.PendingSnapshots;
+        foreach (var worker in _supervisor?.Workers ?? [])
         {
             pending += worker.PendingSnapshots;
         }

@@ -32,7 +32,7 @@ internal sealed class MetricsTestSilo : IAsyncDisposable
                 ["Feed:Rate"] = "5000",
                 ["Feed:Instruments"] = "500",
             },
-            static (services, _) => services.AddEmbeddedTransport().AddSyntheticFeed());
+            static (services, configuration) => services.AddEmbeddedSilo(configuration).AddSyntheticFeed());
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return new MetricsTestSilo(app, $"{address.Host}:{address.Port}");

@@ -1,3 +1,4 @@
+using Ticker.Grains.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -26,7 +27,7 @@ public sealed class EmbeddedSiloIntegrationTests
             settings[k] = v;
         }
 
-        return SiloApplication.Build(settings, static (services, _) => services.AddEmbeddedTransport().AddSyntheticFeed());
+        return SiloApplication.Build(settings, static (services, configuration) => services.AddEmbeddedSilo(configuration).AddSyntheticFeed());
     }
 
     private static Uri BaseAddress(WebApplication app) =>
@@ -95,10 +96,18 @@ public sealed class EmbeddedSiloIntegrationTests
         Assert.Equal("underlying", instrument!.RootElement.GetProperty("kind").GetString());
         Assert.True(instrument.RootElement.GetProperty("bar").GetProperty("close").GetDouble() > 0);
 
-        using var accounts = await http.GetFromJsonAsync<JsonDocument>("/api/accounts");
-        var account = accounts!.RootElement.GetProperty("accounts")[0];
+        // Accounts come from their grains, which the feed reports to once a second.
+        JsonElement account = default;
+        await WaitUntilAsync(
+            () =>
+            {
+                using var accounts = http.GetFromJsonAsync<JsonDocument>("/api/accounts").GetAwaiter().GetResult();
+                var list = accounts!.RootElement.GetProperty("accounts");
+                account = list.GetArrayLength() > 0 ? list[0].Clone() : default;
+                return account.ValueKind == JsonValueKind.Object && account.GetProperty("active").GetBoolean();
+            },
+            "the synthetic account is reported active");
         Assert.Equal("synthetic", account.GetProperty("account_id").GetString());
-        Assert.True(account.GetProperty("active").GetBoolean());
 
         var unknown = await http.GetAsync("/api/instruments/1");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);

@@ -1,3 +1,4 @@
+using Ticker.Grains.Interfaces.Accounts;
 using Ticker.Protocol.Redis;
 using Ticker.Silo.Hosting;
 using Ticker.Grains.Interfaces.Ticks;

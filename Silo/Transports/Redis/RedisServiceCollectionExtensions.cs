@@ -32,6 +32,10 @@ public static class RedisServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SiloOptions>>().Value.SiloId,
             sp.GetRequiredService<RedisStreamStatistics>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(static sp => sp.GetRequiredService<ITickStream>().Writer);
+        services.AddSingleton(static sp => (IStreamBacklogSource)sp.GetRequiredService<ITickStream>());
+        services.AddSingleton<ShardSupervisor>();
+        services.AddHostedService(static sp => sp.GetRequiredService<ShardSupervisor>());
         services.AddSingleton<ISnapshotSink>(static sp => new RedisSnapshotSink(
             sp.GetRequiredService<RedisConnector>(), sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value));
         services.AddSingleton<ISnapshotReader>(static sp => new RedisSnapshotReader(sp.GetRequiredService<RedisConnector>()));

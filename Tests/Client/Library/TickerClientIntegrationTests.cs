@@ -1,3 +1,4 @@
+using Ticker.Grains.Interfaces.Accounts;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;

@@ -9,13 +9,7 @@ namespace Ticker.Tests.Grains.Batching;
 
 public sealed class TickBatcherUnitTests
 {
-    private readonly GrainDirectory _grains = new(TestMarket.Master, new ShardContext(0, TestMarket.Master.Count, new GreeksOptions(), new GrainOptions()));
-
-    private InstrumentGrain Grain(Instrument instrument)
-    {
-        TestMarket.Master.TryGetId(instrument.InstrumentToken, out var id);
-        return _grains.GetOrActivate(id);
-    }
+    private static (uint Token, bool Option) Grain(Instrument instrument) => (instrument.InstrumentToken, instrument.IsOption);
 
     [Fact]
     public void Underlyings_and_options_go_to_separate_batches_and_size_flushes()
@@ -25,10 +19,10 @@ public sealed class TickBatcherUnitTests
         var call = Grain(TestMarket.NiftyOption(InstrumentKind.Call, 24000));
         var put = Grain(TestMarket.NiftyOption(InstrumentKind.Put, 24000));
 
-        batcher.Reserve(nifty, 1).LastPrice = 24000;
-        batcher.Reserve(call, 1).LastPrice = 100;
+        batcher.Reserve(nifty.Token, nifty.Option, 1).LastPrice = 24000;
+        batcher.Reserve(call.Token, call.Option, 1).LastPrice = 100;
         Assert.False(batcher.IsFull);
-        batcher.Reserve(put, 1).LastPrice = 90;
+        batcher.Reserve(put.Token, put.Option, 1).LastPrice = 90;
 
         Assert.True(batcher.IsFull);
         Assert.Equal(FlushReason.Size, batcher.FullReason);
@@ -48,7 +42,7 @@ public sealed class TickBatcherUnitTests
         var start = Stopwatch.GetTimestamp();
         Assert.False(batcher.WindowElapsed(start + Stopwatch.Frequency));
 
-        batcher.Reserve(Grain(TestMarket.Nifty), start);
+        batcher.Reserve(TestMarket.Nifty.InstrumentToken, false, start);
         Assert.False(batcher.WindowElapsed(start + (Stopwatch.Frequency / 20)));
         Assert.True(batcher.WindowElapsed(start + (Stopwatch.Frequency / 10)));
     }
@@ -60,11 +54,11 @@ public sealed class TickBatcherUnitTests
         var call = Grain(TestMarket.NiftyOption(InstrumentKind.Call, 24000));
         var put = Grain(TestMarket.NiftyOption(InstrumentKind.Put, 24000));
 
-        batcher.Reserve(call, 1).LastPrice = 100;
-        batcher.Reserve(put, 1).LastPrice = 50;
-        batcher.Reserve(call, 1).LastPrice = 101;
+        batcher.Reserve(call.Token, call.Option, 1).LastPrice = 100;
+        batcher.Reserve(put.Token, put.Option, 1).LastPrice = 50;
+        batcher.Reserve(call.Token, call.Option, 1).LastPrice = 101;
         var first = batcher.Detach(FlushReason.Idle);
-        batcher.Reserve(call, 1).LastPrice = 102;
+        batcher.Reserve(call.Token, call.Option, 1).LastPrice = 102;
         var second = batcher.Detach(FlushReason.Idle);
 
         Assert.Equal(new[] { 101.0, 50.0 }, first.Options.ToArray().Select(s => s.LastPrice));
@@ -77,8 +71,8 @@ public sealed class TickBatcherUnitTests
         var batcher = new TickBatcher(new BatchingOptions());
         var call = Grain(TestMarket.NiftyOption(InstrumentKind.Call, 24000));
 
-        batcher.Reserve(call, 1).LastPrice = 100;
-        batcher.Reserve(call, 1).LastPrice = 101;
+        batcher.Reserve(call.Token, call.Option, 1).LastPrice = 100;
+        batcher.Reserve(call.Token, call.Option, 1).LastPrice = 101;
 
         Assert.Equal(2, batcher.Detach(FlushReason.Idle).OptionCount);
     }
@@ -88,7 +82,7 @@ public sealed class TickBatcherUnitTests
     {
         var batcher = new TickBatcher(new BatchingOptions { Enabled = false, MaxBatchSize = 1000 });
 
-        batcher.Reserve(Grain(TestMarket.Nifty), 1);
+        batcher.Reserve(TestMarket.Nifty.InstrumentToken, false, 1);
 
         Assert.True(batcher.IsFull);
         Assert.Equal(FlushReason.Disabled, batcher.FullReason);

@@ -1,3 +1,4 @@
+using Ticker.Grains.Interfaces.Accounts;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Ticker.Grains.Instruments;
-using Ticker.Silo.Dashboard;
+using Ticker.Silo.Status;
 using Ticker.Tests.Infrastructure;
 
 namespace Ticker.Tests.Silo.Dashboard;
@@ -58,7 +58,7 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
     public async Task The_page_shows_the_silo_its_shards_and_a_nifty_chain_with_greeks_without_console_errors()
     {
         await using var browser = await ChromiumSession.StartAsync();
-        await browser.NavigateAsync(_silo.Dashboard);
+        await browser.NavigateAsync(_silo.StatusPage);
 
         await browser.WaitForAsync("document.getElementById('connection').textContent === 'live'", "the page read /api/status");
         Assert.Equal(DashboardSiloFixture.SiloId, await TextAsync(browser, "silo-id"));
@@ -95,7 +95,7 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
     public async Task Charts_and_the_chain_update_live_without_a_reload()
     {
         await using var browser = await ChromiumSession.StartAsync();
-        await browser.NavigateAsync(_silo.Dashboard);
+        await browser.NavigateAsync(_silo.StatusPage);
         await browser.WaitForAsync("Number(document.getElementById('chart-throughput').dataset.points) >= 2", "two samples are plotted");
         await browser.WaitForAsync("document.getElementById('chain-updated').textContent.includes(':')", "the chain was drawn");
         await browser.EvaluateAsync("window.notReloaded = true");
@@ -123,7 +123,7 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
         var expiries = master.Expiries(bank.InstrumentToken).Select(e => e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray();
         Assert.True(expiries.Length >= 2, "the synthetic master has one BANKNIFTY expiry only");
         await using var browser = await ChromiumSession.StartAsync();
-        await browser.NavigateAsync(_silo.Dashboard);
+        await browser.NavigateAsync(_silo.StatusPage);
         await browser.WaitForAsync(AtmHasGreeks, "the NIFTY chain has Greeks");
 
         await SelectAsync(browser, "underlying", "BANKNIFTY");
@@ -143,7 +143,7 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
     {
         await using var browser = await ChromiumSession.StartAsync();
         await browser.BlockUrlsAsync("*/api/accounts*");
-        await browser.NavigateAsync(_silo.Dashboard);
+        await browser.NavigateAsync(_silo.StatusPage);
 
         await browser.WaitForAsync("document.getElementById('state-accounts').textContent === 'unavailable'", "the accounts panel says unavailable");
         await browser.WaitForAsync(AtmHasGreeks, "the chain still has Greeks");
@@ -163,7 +163,7 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
         builder.Services.AddSingleton(TestMarket.Master);
         builder.Services.AddSingleton(TimeProvider.System);
         await using var app = builder.Build();
-        app.MapTickerDashboard();
+        app.MapStatusPage();
         app.MapGet("/api/status", () => Results.Text(StubStatus(), "application/json"));
         app.MapGet("/api/accounts", () => Results.Text("""{"active":0,"accounts":[]}""", "application/json"));
         app.MapGet("/api/chain/{underlying}", (string underlying) => Results.Json(new { error = "no chain here" }, statusCode: 404));
@@ -176,7 +176,7 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
         await using var browser = await ChromiumSession.StartAsync();
-        await browser.NavigateAsync(new Uri(address, "/dashboard"));
+        await browser.NavigateAsync(new Uri(address, "/status"));
         await browser.WaitForAsync("document.querySelectorAll('#shards .shard').length === 4", "four shards are shown");
 
         var silos = await browser.EvaluateAsync("[...document.getElementById('silos').tBodies[0].rows].map((r) => [...r.cells].map((c) => c.textContent))");
@@ -201,24 +201,41 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
     }
 
     [Fact]
+    public async Task The_orleans_dashboard_lists_the_ticker_grains_and_the_status_page_links_to_it()
+    {
+        await using var browser = await ChromiumSession.StartAsync();
+        await browser.NavigateAsync(_silo.StatusPage);
+        Assert.Equal("/dashboard/", (await browser.EvaluateAsync("document.querySelector('a.orleans').getAttribute('href')")).GetString());
+
+        await browser.NavigateAsync(new Uri(_silo.OrleansDashboard, "#/grains"));
+        foreach (var grain in new[] { "InstrumentGrain", "AccountGrain", "SnapshotBatcherGrain", "TickPartitionGrain" })
+        {
+            await browser.WaitForAsync($"document.body.innerText.includes('{grain}')", $"the Orleans Dashboard lists {grain}");
+        }
+
+        var path = await browser.SaveScreenshotAsync("orleans-dashboard.png");
+        Assert.True(new FileInfo(path).Length > 10_000, "the Orleans Dashboard screenshot is empty");
+    }
+
+    [Fact]
     public async Task The_page_its_files_and_the_catalog_endpoints_are_served()
     {
         using var http = new HttpClient { BaseAddress = _silo.BaseAddress };
-        using var page = await http.GetAsync("/dashboard");
+        using var page = await http.GetAsync("/status");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
-        using var again = new HttpRequestMessage(HttpMethod.Get, "/dashboard");
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/status");
         again.Headers.IfNoneMatch.Add(page.Headers.ETag!);
         Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(again)).StatusCode);
-        Assert.Equal("text/javascript", (await http.GetAsync("/dashboard/dashboard.js")).Content.Headers.ContentType?.MediaType);
-        Assert.Equal("text/css", (await http.GetAsync("/dashboard/dashboard.css")).Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/javascript", (await http.GetAsync("/status/status.js")).Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/css", (await http.GetAsync("/status/status.css")).Content.Headers.ContentType?.MediaType);
 
         using var endpoints = await http.GetFromJsonAsync<JsonDocument>("/api/endpoints");
         var routes = endpoints!.RootElement.GetProperty("endpoints").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Contains("/api/status", routes);
         Assert.Contains("/api/expiries/{underlying}", routes);
-        Assert.Contains("/dashboard", routes);
+        Assert.Contains("/status", routes);
 
         var master = _silo.App.Services.GetRequiredService<InstrumentMaster>();
         Assert.True(master.TryGetUnderlying("NIFTY", out var nifty));

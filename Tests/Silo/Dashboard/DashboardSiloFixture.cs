@@ -23,8 +23,11 @@ public sealed class DashboardSiloFixture : IAsyncLifetime
     /// <summary>The silo's HTTP address.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>The page's address.</summary>
-    public Uri Dashboard => new(BaseAddress, "/dashboard");
+    /// <summary>The status page's address.</summary>
+    public Uri StatusPage => new(BaseAddress, "/status");
+
+    /// <summary>The Orleans Dashboard's address.</summary>
+    public Uri OrleansDashboard => new(BaseAddress, "/dashboard/");
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -38,7 +41,7 @@ public sealed class DashboardSiloFixture : IAsyncLifetime
             ["Feed:Rate"] = "2000",
             ["Feed:Instruments"] = "800",
         };
-        _app = SiloApplication.Build(settings, static (services, _) => services.AddEmbeddedTransport().AddSyntheticFeed());
+        _app = SiloApplication.Build(settings, static (services, configuration) => services.AddEmbeddedSilo(configuration).AddSyntheticFeed());
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }

@@ -17,7 +17,7 @@ public sealed class ConfigurationUnitTests
     {
         await using var app = SiloApplication.Build(
             new Dictionary<string, string?> { [key] = value, ["Http:Url"] = "http://127.0.0.1:0" },
-            static (services, _) => services.AddEmbeddedTransport());
+            static (services, configuration) => services.AddEmbeddedSilo(configuration));
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
@@ -29,7 +29,7 @@ public sealed class ConfigurationUnitTests
     {
         await using var app = SiloApplication.Build(
             new Dictionary<string, string?> { ["Batching:WindowMs"] = "fast", ["Http:Url"] = "http://127.0.0.1:0" },
-            static (services, _) => services.AddEmbeddedTransport());
+            static (services, configuration) => services.AddEmbeddedSilo(configuration));
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
 
@@ -41,7 +41,7 @@ public sealed class ConfigurationUnitTests
     {
         var app = SiloApplication.Build(
             new Dictionary<string, string?> { ["Batching:WindowMs"] = "0", ["Http:Url"] = "http://127.0.0.1:0" },
-            static (services, _) => services.AddEmbeddedTransport());
+            static (services, configuration) => services.AddEmbeddedSilo(configuration));
 
         Assert.Equal(2, await SiloApplication.RunAsync(app, TimeSpan.FromSeconds(1)));
     }

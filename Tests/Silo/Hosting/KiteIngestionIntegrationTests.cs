@@ -44,9 +44,20 @@ public sealed class KiteIngestionIntegrationTests
             await Eventually.WaitUntilAsync(() => service.Feeds.Count == 2 && service.Feeds[0].TicksWritten >= 151, "the good account streamed every instrument");
             await Eventually.WaitUntilAsync(() => service.Feeds[1].Connections[0].Status == KiteConnectionStatus.CredentialsRejected, "the other account was refused");
 
-            using var accounts = await http.GetFromJsonAsync<JsonDocument>("/api/accounts");
-            var list = accounts!.RootElement.GetProperty("accounts").EnumerateArray().ToDictionary(a => a.GetProperty("account_id").GetString()!);
-            Assert.Equal(1, accounts.RootElement.GetProperty("active").GetInt32());
+            // Accounts come from their grains, which the silo reports to once a second.
+            JsonDocument? accounts = null;
+            await Eventually.WaitUntilAsync(
+                () =>
+                {
+                    accounts?.Dispose();
+                    accounts = http.GetFromJsonAsync<JsonDocument>("/api/accounts").GetAwaiter().GetResult();
+                    return accounts!.RootElement.GetProperty("active").GetInt32() == 1
+                        && accounts.RootElement.GetProperty("accounts").GetArrayLength() == 2
+                        && accounts.RootElement.GetProperty("accounts").EnumerateArray().All(a => a.GetProperty("instruments").GetInt32() > 0 || a.GetProperty("account_id").GetString() == "other_key");
+                },
+                "the accounts API shows the streaming account active");
+            using var reported = accounts!;
+            var list = reported.RootElement.GetProperty("accounts").EnumerateArray().ToDictionary(a => a.GetProperty("account_id").GetString()!);
             var good = list[KiteTestServer.ApiKey];
             Assert.True(good.GetProperty("active").GetBoolean());
             Assert.Equal(1, good.GetProperty("connected").GetInt32());
@@ -156,7 +167,7 @@ public sealed class KiteIngestionIntegrationTests
             settings[key] = value;
         }
 
-        return SiloApplication.Build(settings, static (services, _) => services.AddEmbeddedTransport());
+        return SiloApplication.Build(settings, static (services, configuration) => services.AddEmbeddedSilo(configuration));
     }
 
     private static double Metric(string metrics, string series)

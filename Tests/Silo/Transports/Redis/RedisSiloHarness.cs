@@ -1,3 +1,4 @@
+using Ticker.Grains.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -127,7 +128,7 @@ internal static class RedisSiloHarness
             return "";
         }
 
-        var stats = silo.Services.GetRequiredService<Ticker.Silo.Diagnostics.SiloStatistics>();
+        var stats = silo.Services.GetRequiredService<Ticker.Grains.Diagnostics.SiloStatistics>();
         var supervisor = silo.Services.GetRequiredService<ShardSupervisor>();
         return string.Join("; ", stats.Shards.Select(s =>
             $"shard {s.Shard}: entries read {s.EntriesRead}, applied {s.TicksProcessed}, duplicates {s.DuplicateTicks}, batches {s.BatchesFlushed}, flush failures {s.FlushFailures}"))

@@ -1,3 +1,4 @@
+using Ticker.Grains.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;

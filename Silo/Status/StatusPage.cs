@@ -5,19 +5,21 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Ticker.Silo.Http;
 
-namespace Ticker.Silo.Dashboard;
+namespace Ticker.Silo.Status;
 
 /// <summary>
-/// The live status page at <c>/dashboard</c> (the part the Orleans Dashboard plays): one HTML page, one script and one
-/// stylesheet embedded in this assembly, which poll the JSON API once a second.
+/// The ticker's own live status page at <c>/status</c>, beside the Orleans Dashboard at <c>/dashboard</c> (grains,
+/// activations, calls, silos) and linking to it: throughput, latency, flushes, errors, accounts and the option chain
+/// with Greeks. One HTML page, one script and one stylesheet embedded in this assembly, which poll the JSON API once a
+/// second.
 /// </summary>
-public static class TickerDashboard
+public static class StatusPage
 {
     /// <summary>The path of the page.</summary>
-    public const string Path = "/dashboard";
+    public const string Path = "/status";
 
     /// <summary>Prefix of the page's files among this assembly's manifest resources.</summary>
-    internal const string ResourcePrefix = "Ticker.Silo.Dashboard.wwwroot.";
+    internal const string ResourcePrefix = "Ticker.Silo.Status.wwwroot.";
 
     // The page runs only its own script and stylesheet and talks only to this origin; anything else is refused by the
     // browser (and shows up as a console error, which the integration test treats as a failure).
@@ -26,15 +28,15 @@ public static class TickerDashboard
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     /// <summary>
-    /// Maps <c>/dashboard</c>, <c>/dashboard/dashboard.js</c> and <c>/dashboard/dashboard.css</c>, and the JSON the page
+    /// Maps <c>/status</c>, <c>/status/status.js</c> and <c>/status/status.css</c>, and the JSON the page
     /// needs beyond <see cref="TickerApi"/> (<see cref="CatalogApi"/>).
     /// </summary>
-    public static IEndpointRouteBuilder MapTickerDashboard(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapStatusPage(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         MapAsset(app, Path, Load("index.html", "text/html; charset=utf-8"));
-        MapAsset(app, Path + "/dashboard.js", Load("dashboard.js", "text/javascript; charset=utf-8"));
-        MapAsset(app, Path + "/dashboard.css", Load("dashboard.css", "text/css; charset=utf-8"));
+        MapAsset(app, Path + "/status.js", Load("status.js", "text/javascript; charset=utf-8"));
+        MapAsset(app, Path + "/status.css", Load("status.css", "text/css; charset=utf-8"));
         app.MapCatalogApi();
         return app;
     }
@@ -43,8 +45,8 @@ public static class TickerDashboard
     internal static Asset Load(string fileName, string contentType)
     {
         var name = ResourcePrefix + fileName;
-        using var stream = typeof(TickerDashboard).Assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"The dashboard file '{name}' is not embedded in {typeof(TickerDashboard).Assembly.GetName().Name}.");
+        using var stream = typeof(StatusPage).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The status page file '{name}' is not embedded in {typeof(StatusPage).Assembly.GetName().Name}.");
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         var bytes = buffer.ToArray();

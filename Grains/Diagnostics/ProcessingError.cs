@@ -1,4 +1,4 @@
-namespace Ticker.Silo.Hosting;
+namespace Ticker.Grains.Diagnostics;
 
 /// <summary>Kinds of processing error (the <c>error_type</c> label of <c>tick_processing_errors_total</c>).</summary>
 public enum ProcessingError : byte

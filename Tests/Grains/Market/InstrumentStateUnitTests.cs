@@ -2,20 +2,28 @@ using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
+using Ticker.Grains.Interfaces.Ticks;
 using Ticker.Grains.Market;
 using Ticker.Grains.Pricing;
 using Ticker.Tests.Infrastructure;
 
 namespace Ticker.Tests.Grains.Market;
 
-public sealed class InstrumentGrainUnitTests
+public sealed class InstrumentStateUnitTests
 {
     private int _entry;
 
     private StreamPosition Next() => new(new StreamEntryId(++_entry, 0), 0);
 
     private static ShardContext Context(bool greeks = true) =>
-        new(0, TestMarket.Master.Count, new GreeksOptions { Enabled = greeks, RiskFreeRate = 0.065, DividendYield = 0.01 }, new GrainOptions());
+        new(0, TestMarket.Master, new InstrumentSettings(new GreeksOptions { Enabled = greeks, RiskFreeRate = 0.065, DividendYield = 0.01 }, new GrainOptions()));
+
+    /// <summary>Applies a tick with the spot the shard context holds for the instrument's underlying.</summary>
+    private static IvStatus Apply(InstrumentState state, ShardContext context, in Tick tick, StreamPosition position, long nowUs, ref InstrumentSnapshot snapshot)
+    {
+        TestMarket.Master.TryGetId(state.Instrument.InstrumentToken, out var id);
+        return state.Apply(in tick, position, context.SpotOf(id), nowUs, ref snapshot);
+    }
 
     [Fact]
     public void Underlying_bars_roll_over_on_interval_boundaries()
@@ -26,15 +34,15 @@ public sealed class InstrumentGrainUnitTests
         var grain = directory.GetOrActivate(id);
         var snapshot = new InstrumentSnapshot();
 
-        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0, 5), volume: 1000), Next(), TestMarket.Us(4, 0, 5), ref snapshot);
-        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24010, TestMarket.Us(4, 0, 30), volume: 1500), Next(), TestMarket.Us(4, 0, 30), ref snapshot);
-        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 23990, TestMarket.Us(4, 0, 59), volume: 1800), Next(), TestMarket.Us(4, 0, 59), ref snapshot);
+        Apply(grain, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0, 5), volume: 1000), Next(), TestMarket.Us(4, 0, 5), ref snapshot);
+        Apply(grain, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24010, TestMarket.Us(4, 0, 30), volume: 1500), Next(), TestMarket.Us(4, 0, 30), ref snapshot);
+        Apply(grain, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 23990, TestMarket.Us(4, 0, 59), volume: 1800), Next(), TestMarket.Us(4, 0, 59), ref snapshot);
 
         Assert.Equal(TestMarket.Us(4, 0) / 1_000_000, snapshot.BarStart);
         Assert.Equal((24000.0, 24010.0, 23990.0, 23990.0), (snapshot.BarOpen, snapshot.BarHigh, snapshot.BarLow, snapshot.BarClose));
         Assert.Equal(800, snapshot.BarVolume);
 
-        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24020, TestMarket.Us(4, 1, 0), volume: 2000), Next(), TestMarket.Us(4, 1, 0), ref snapshot);
+        Apply(grain, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24020, TestMarket.Us(4, 1, 0), volume: 2000), Next(), TestMarket.Us(4, 1, 0), ref snapshot);
 
         Assert.Equal(TestMarket.Us(4, 1) / 1_000_000, snapshot.BarStart);
         Assert.Equal((24020.0, 24020.0, 24020.0, 24020.0), (snapshot.BarOpen, snapshot.BarHigh, snapshot.BarLow, snapshot.BarClose));
@@ -61,7 +69,7 @@ public sealed class InstrumentGrainUnitTests
         var tick = TestMarket.Tick(call.InstrumentToken, price, now);
         var snapshot = new InstrumentSnapshot();
 
-        var status = directory.GetOrActivate(callId).Apply(tick, Next(), now, ref snapshot);
+        var status = Apply(directory.GetOrActivate(callId), context, tick, Next(), now, ref snapshot);
 
         Assert.Equal(IvStatus.Ok, status);
         Assert.Equal(0.2, snapshot.Iv, 8);
@@ -86,12 +94,12 @@ public sealed class InstrumentGrainUnitTests
         var grain = directory.GetOrActivate(callId);
         var snapshot = new InstrumentSnapshot();
 
-        var noSpot = grain.Apply(TestMarket.Tick(call.InstrumentToken, 600, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
+        var noSpot = Apply(grain, context, TestMarket.Tick(call.InstrumentToken, 600, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
         Assert.Equal(IvStatus.NoUnderlyingPrice, noSpot);
 
         TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var niftyId);
         context.UnderlyingPrices.Set(niftyId, 24000);
-        var belowIntrinsic = grain.Apply(TestMarket.Tick(call.InstrumentToken, 100, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
+        var belowIntrinsic = Apply(grain, context, TestMarket.Tick(call.InstrumentToken, 100, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
 
         Assert.Equal(IvStatus.BelowIntrinsic, belowIntrinsic);
         Assert.Equal(IvStatus.BelowIntrinsic, snapshot.IvStatus);
@@ -108,7 +116,7 @@ public sealed class InstrumentGrainUnitTests
         TestMarket.Master.TryGetId(put.InstrumentToken, out var id);
         var snapshot = new InstrumentSnapshot();
 
-        var status = directory.GetOrActivate(id).Apply(TestMarket.Tick(put.InstrumentToken, 120, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
+        var status = Apply(directory.GetOrActivate(id), context, TestMarket.Tick(put.InstrumentToken, 120, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
 
         Assert.Equal(IvStatus.None, status);
         Assert.Equal(120, snapshot.LastPrice);
@@ -118,12 +126,13 @@ public sealed class InstrumentGrainUnitTests
     [Fact]
     public void Idle_grains_are_deactivated_and_come_back_with_their_tick_count()
     {
-        var directory = new GrainDirectory(TestMarket.Master, Context());
+        var context = Context();
+        var directory = new GrainDirectory(TestMarket.Master, context);
         TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var id);
         var snapshot = new InstrumentSnapshot();
         var grain = directory.GetOrActivate(id);
-        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
-        grain.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24001, TestMarket.Us(4, 0, 1)), Next(), TestMarket.Us(4, 0, 1), ref snapshot);
+        Apply(grain, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
+        Apply(grain, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24001, TestMarket.Us(4, 0, 1)), Next(), TestMarket.Us(4, 0, 1), ref snapshot);
 
         Assert.Equal(0, directory.DeactivateIdle(TestMarket.Us(4, 0, 1)));
         Assert.Equal(1, directory.ActiveCount);
@@ -132,7 +141,7 @@ public sealed class InstrumentGrainUnitTests
         Assert.Null(directory.Find(id));
 
         var again = directory.GetOrActivate(id);
-        again.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24002, TestMarket.Us(4, 11)), Next(), TestMarket.Us(4, 11), ref snapshot);
+        Apply(again, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24002, TestMarket.Us(4, 11)), Next(), TestMarket.Us(4, 11), ref snapshot);
 
         Assert.NotSame(grain, again);
         Assert.Equal(3, snapshot.Ticks);
@@ -148,7 +157,7 @@ public sealed class InstrumentGrainUnitTests
         TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var id);
         var snapshot = new InstrumentSnapshot();
         var at = new StreamPosition(new StreamEntryId(1000, 3), 7);
-        first.GetOrActivate(id).Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0), volume: 500), at, TestMarket.Us(4, 0), ref snapshot);
+        Apply(first.GetOrActivate(id), context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0), volume: 500), at, TestMarket.Us(4, 0), ref snapshot);
 
         var takeover = new GrainDirectory(TestMarket.Master, context);
         var restored = takeover.Restore(id, in snapshot);
@@ -158,7 +167,7 @@ public sealed class InstrumentGrainUnitTests
         Assert.False(restored.HasApplied(new StreamPosition(new StreamEntryId(1000, 3), 8)));
         Assert.False(restored.HasApplied(new StreamPosition(new StreamEntryId(1001, 0), 0)));
         var next = new InstrumentSnapshot();
-        restored.Apply(TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24005, TestMarket.Us(4, 0, 10), volume: 700), new StreamPosition(new StreamEntryId(1001, 0), 0), TestMarket.Us(4, 0, 10), ref next);
+        Apply(restored, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24005, TestMarket.Us(4, 0, 10), volume: 700), new StreamPosition(new StreamEntryId(1001, 0), 0), TestMarket.Us(4, 0, 10), ref next);
         Assert.Equal(2, next.Ticks);
         Assert.Equal(24005, next.BarClose);
         Assert.Equal(24005, next.BarHigh);

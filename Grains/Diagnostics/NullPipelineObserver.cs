@@ -2,13 +2,13 @@ using Ticker.Grains.Batching;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Validation;
 
-namespace Ticker.Silo.Hosting;
+namespace Ticker.Grains.Diagnostics;
 
 /// <summary>An observer that records nothing (benchmarks and unit tests).</summary>
-public sealed class NullShardObserver : IShardObserver
+public sealed class NullPipelineObserver : IPipelineObserver
 {
     /// <summary>The shared instance.</summary>
-    public static readonly NullShardObserver Instance = new();
+    public static readonly NullPipelineObserver Instance = new();
 
     /// <inheritdoc />
     public void OnUnderlyingTick(long elapsed, int instrumentId, double lastPrice) { }

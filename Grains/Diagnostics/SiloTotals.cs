@@ -1,4 +1,4 @@
-namespace Ticker.Silo.Diagnostics;
+namespace Ticker.Grains.Diagnostics;
 
 /// <summary>Totals over all shards at one moment; two captures give rates and windowed percentiles.</summary>
 public sealed class SiloTotals

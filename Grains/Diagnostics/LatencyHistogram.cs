@@ -1,11 +1,11 @@
 using System.Numerics;
 
-namespace Ticker.Silo.Diagnostics;
+namespace Ticker.Grains.Diagnostics;
 
 /// <summary>
 /// A log-linear histogram of latencies in nanoseconds (16 sub-buckets per power of two, so a percentile is within
-/// 6.25 %), for the status line and the status page. One writer; readers copy the counts without locking (a count
-/// read mid-update is off by one at most).
+/// 6.25 %), for the status line and the status page. Any number of writers (grains on any thread); readers copy the
+/// counts without locking (a count read mid-update is off by one at most).
 /// </summary>
 public sealed class LatencyHistogram
 {
@@ -17,12 +17,12 @@ public sealed class LatencyHistogram
 
     private readonly long[] _counts = new long[BucketCount];
 
-    /// <summary>Records one latency. Single writer only.</summary>
+    /// <summary>Records one latency; thread-safe.</summary>
     /// <remarks>Allocates nothing.</remarks>
     public void Record(long nanoseconds)
     {
         var index = IndexOf(nanoseconds < 0 ? 0 : nanoseconds);
-        _counts[index]++;
+        Interlocked.Increment(ref _counts[index]);
     }
 
     /// <summary>Adds this histogram's counts to <paramref name="destination"/> (length <see cref="BucketCount"/>).</summary>

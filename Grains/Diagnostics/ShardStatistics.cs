@@ -1,6 +1,6 @@
 using Ticker.Grains.Batching;
 
-namespace Ticker.Silo.Diagnostics;
+namespace Ticker.Grains.Diagnostics;
 
 /// <summary>
 /// Running totals of one shard, for the status line, <c>/api/status</c> and the status page. Worker fields are
@@ -28,6 +28,12 @@ public sealed class ShardStatistics
 
     /// <summary>Redelivered ticks skipped because their grain had applied them already (worker).</summary>
     public long DuplicateTicks;
+
+    /// <summary>Ticks whose delivery completed: applied (snapshots written), dropped as invalid, or skipped (consumer).</summary>
+    public long DeliveredTicks;
+
+    /// <summary>Stream entries (batches) whose delivery completed (consumer).</summary>
+    public long EntriesDelivered;
 
     /// <summary>Stream entries read (worker).</summary>
     public long EntriesRead;
@@ -61,4 +67,25 @@ public sealed class ShardStatistics
 
     /// <summary>Ticks applied.</summary>
     public long TicksProcessed => Volatile.Read(ref UnderlyingTicks) + Volatile.Read(ref OptionTicks);
+
+    /// <summary>Records a batch written: counts, its reason, the write time and each snapshot's end-to-end latency.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="writeNanoseconds">How long the write took.</param>
+    /// <param name="nowUs">Now, Unix microseconds.</param>
+    public void RecordFlush(SnapshotBatch batch, long writeNanoseconds, long nowUs)
+    {
+        BatchesFlushed++;
+        SnapshotsWritten += batch.UnderlyingCount + batch.OptionCount;
+        FlushesByReason[(int)batch.Reason]++;
+        FlushLatency.Record(writeNanoseconds);
+        foreach (ref readonly var snapshot in batch.Underlyings.Span)
+        {
+            EndToEndLatency.Record((nowUs - snapshot.ReceivedAtUs) * 1000);
+        }
+
+        foreach (ref readonly var snapshot in batch.Options.Span)
+        {
+            EndToEndLatency.Record((nowUs - snapshot.ReceivedAtUs) * 1000);
+        }
+    }
 }

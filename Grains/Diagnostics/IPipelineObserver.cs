@@ -2,13 +2,14 @@ using Ticker.Grains.Batching;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Validation;
 
-namespace Ticker.Silo.Hosting;
+namespace Ticker.Grains.Diagnostics;
 
 /// <summary>
-/// What a shard worker reports as it goes: the seam between the hot path and the metrics. Per-tick methods must be
+/// What the tick pipeline (instrument grains, partition consumers and the batcher; or a Redis shard worker) reports as
+/// it goes: the seam between the hot path and the metrics. Implementations are thread-safe. Per-tick methods must be
 /// cheap and allocation-free; latencies are in <see cref="System.Diagnostics.Stopwatch"/> ticks.
 /// </summary>
-public interface IShardObserver
+public interface IPipelineObserver
 {
     /// <summary>An underlying tick was applied.</summary>
     void OnUnderlyingTick(long elapsed, int instrumentId, double lastPrice);

@@ -1,0 +1,377 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using Ticker.Grains.Diagnostics;
+using Ticker.Grains.Instruments;
+using Ticker.Grains.Interfaces.Batching;
+using Ticker.Grains.Interfaces.Instruments;
+using Ticker.Grains.Interfaces.Market;
+using Ticker.Grains.Interfaces.Snapshots;
+using Ticker.Grains.Interfaces.Streams;
+using Ticker.Grains.Interfaces.Ticks;
+using Ticker.Grains.Streams;
+using Ticker.Grains.Validation;
+using StreamPosition = Ticker.Grains.Interfaces.Streams.StreamPosition;
+
+namespace Ticker.Grains.Market;
+
+/// <summary>
+/// The consumer of one partition of the tick stream, subscribed implicitly (one activation per partition in the
+/// cluster, on the silo whose pulling agent reads the partition's queue). For each delivered batch it keeps the
+/// underlyings' spot, validates every tick, groups the ticks by instrument and calls each instrument grain once with
+/// all of its ticks, then hands every snapshot produced to the silo's batcher in one call and completes the delivery
+/// only when they are written.
+/// </summary>
+[ImplicitStreamSubscription(ITickPartitionGrain.StreamNamespace)]
+public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, IStreamSubscriptionObserver, IAsyncObserver<TickBatch>
+{
+    private static readonly int RoutedTickSize = Unsafe.SizeOf<RoutedTick>();
+
+    private readonly InstrumentMaster _master;
+    private readonly TickValidator _validator;
+    private readonly ShardMap _map;
+    private readonly IPipelineObserver _observer;
+    private readonly SiloStatistics _statistics;
+    private readonly ISnapshotReader _snapshots;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly UnderlyingPrices _spots;
+    private readonly int[] _underlyingIdOf;
+    private readonly int[] _reasonCounts = new int[TickValidator.ReasonCount];
+    private readonly Dictionary<uint, int> _groupOf = [];
+    private readonly List<Group> _groups = [];
+    private int[] _tickGroup = new int[256];
+    private double[] _tickSpot = new double[256];
+    private Tick[] _strictScratch = [];
+    private ShardStatistics _shard = null!;
+    private int _partition;
+    private long _batches;
+
+    /// <summary>Creates the grain (Orleans does, with the silo's services).</summary>
+    public TickPartitionGrain(
+        InstrumentMaster master,
+        TickValidator validator,
+        ShardMap map,
+        IPipelineObserver observer,
+        SiloStatistics statistics,
+        ISnapshotReader snapshots,
+        TimeProvider time,
+        ILogger<TickPartitionGrain> logger)
+    {
+        _master = master;
+        _validator = validator;
+        _map = map;
+        _observer = observer;
+        _statistics = statistics;
+        _snapshots = snapshots;
+        _time = time;
+        _logger = logger;
+        _spots = new UnderlyingPrices(master.Count);
+        _underlyingIdOf = new int[master.Count];
+        for (var id = 0; id < master.Count; id++)
+        {
+            var token = master[id].UnderlyingToken;
+            _underlyingIdOf[id] = token != 0 && master.TryGetId(token, out var u) ? u : -1;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyLong();
+        _partition = (int)(key % _map.ShardCount);
+        if (key != _partition)
+        {
+            LogPartitionOutOfRange(_logger, key, _map.ShardCount);
+        }
+
+        _shard = _statistics.Shards[_partition];
+
+        // Options are priced off the underlyings' last prices: start from the snapshots so the first option tick after
+        // a restart or a move to another silo already has a spot.
+        var underlyings = new uint[_master.Underlyings.Count];
+        for (var i = 0; i < underlyings.Length; i++)
+        {
+            underlyings[i] = _master.Underlyings[i].InstrumentToken;
+        }
+
+        foreach (var snapshot in await _snapshots.GetManyAsync(underlyings, cancellationToken))
+        {
+            if (snapshot.Kind == InstrumentKind.Underlying && _master.TryGetId(snapshot.InstrumentToken, out var id))
+            {
+                _spots.Set(id, snapshot.LastPrice);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<TickBatch>().ResumeAsync(this);
+
+    /// <inheritdoc />
+    public Task<long> GetBatchesAsync() => Task.FromResult(_batches);
+
+    /// <inheritdoc />
+    public async Task OnNextAsync(TickBatch item, StreamSequenceToken? token = null)
+    {
+        _batches++;
+        _shard.EntriesRead++;
+        if (!item.IsWellFormed)
+        {
+            // Not this build's tick layout (a producer of another version) or a cut payload: count it and go on.
+            _shard.ProcessingErrors++;
+            _observer.OnProcessingError(ProcessingError.Decode);
+            LogMalformed(_logger, _partition, item.Payload.Length, item.TickSize);
+            _shard.EntriesDelivered++;
+            return;
+        }
+
+        var entry = token is null ? default : new StreamEntryId(token.SequenceNumber, token.EventIndex);
+        var groups = Route(item.Ticks, entry, _time.MicrosecondsNow(), out var owned);
+        if (groups == 0)
+        {
+            Delivered(owned);
+            return;
+        }
+
+        var calls = new Task<ApplyResult>[groups];
+        for (var g = 0; g < groups; g++)
+        {
+            var group = _groups[g];
+            calls[g] = GrainFactory.GetGrain<IInstrumentGrain>(group.Token).ApplyAsync(new InstrumentTicks(group.Payload));
+        }
+
+        await Task.WhenAll(calls);
+        var snapshots = Collect(calls);
+        if (snapshots.Length > 0)
+        {
+            await GrainFactory.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet(snapshots));
+        }
+
+        Delivered(owned);
+    }
+
+    private void Delivered(int ticks)
+    {
+        _shard.DeliveredTicks += ticks;
+        _shard.EntriesDelivered++;
+    }
+
+    /// <inheritdoc />
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(_logger, _partition, ex.Message);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Validates the batch and sorts its ticks into one packed group per instrument (in stream order), each tick with
+    /// its position and the spot of its moment.
+    /// </summary>
+    /// <returns>How many groups (instrument grains to call).</returns>
+    /// <remarks>Allocates one payload per instrument; nothing per tick.</remarks>
+    private int Route(ReadOnlySpan<Tick> ticks, StreamEntryId entry, long nowUs, out int owned)
+    {
+        var nowSeconds = nowUs / 1_000_000;
+        _groupOf.Clear();
+        _groups.Clear();
+        owned = OwnedCount(ticks, nowSeconds);
+        if (owned == 0 || RejectedByStrictValidation(ticks[..owned], nowSeconds))
+        {
+            return 0;
+        }
+
+        if (_tickGroup.Length < owned)
+        {
+            _tickGroup = new int[Math.Max(owned, _tickGroup.Length * 2)];
+            _tickSpot = new double[_tickGroup.Length];
+        }
+
+        var lenient = _validator.Mode == ValidationMode.Lenient;
+        for (var i = 0; i < owned; i++)
+        {
+            ref readonly var tick = ref ticks[i];
+            _tickGroup[i] = -1;
+            if (lenient)
+            {
+                var reason = _validator.Validate(in tick, nowSeconds);
+                if (reason != TickValidationReason.Valid)
+                {
+                    _shard.InvalidTicks++;
+                    _reasonCounts[(int)reason]++;
+                    continue;
+                }
+            }
+
+            if (!_master.TryGetId(tick.InstrumentToken, out var id))
+            {
+                // Only reachable with validation off: an unknown token cannot be applied.
+                _shard.ProcessingErrors++;
+                _observer.OnProcessingError(ProcessingError.UnknownInstrument);
+                continue;
+            }
+
+            var kind = _master[id].Kind;
+            if (kind == InstrumentKind.Underlying)
+            {
+                _spots.Set(id, tick.LastPrice);
+            }
+
+            _tickSpot[i] = kind is InstrumentKind.Call or InstrumentKind.Put ? _spots.Get(_underlyingIdOf[id]) : 0;
+            if (!_groupOf.TryGetValue(tick.InstrumentToken, out var group))
+            {
+                group = _groups.Count;
+                _groupOf.Add(tick.InstrumentToken, group);
+                _groups.Add(new Group(tick.InstrumentToken));
+            }
+
+            _tickGroup[i] = group;
+            _groups[group].Count++;
+        }
+
+        ReportInvalid();
+        foreach (var group in _groups)
+        {
+            group.Payload = new byte[group.Count * RoutedTickSize];
+            group.Count = 0;
+        }
+
+        for (var i = 0; i < owned; i++)
+        {
+            if (_tickGroup[i] < 0)
+            {
+                continue;
+            }
+
+            var group = _groups[_tickGroup[i]];
+            ref var routed = ref MemoryMarshal.Cast<byte, RoutedTick>(group.Payload.AsSpan())[group.Count++];
+            routed.Tick = ticks[i];
+            routed.Position = new StreamPosition(entry, i);
+            routed.UnderlyingPrice = _tickSpot[i];
+        }
+
+        return _groups.Count;
+    }
+
+    /// <summary>
+    /// Takes the broadcast copies of other partitions' underlyings off the tail (they only move the spot, oldest
+    /// first so the newest is left) and returns how many ticks at the front this partition owns.
+    /// </summary>
+    private int OwnedCount(ReadOnlySpan<Tick> ticks, long nowSeconds)
+    {
+        var owned = ticks.Length;
+        while (owned > 0 && _map.ShardOf(ticks[owned - 1].InstrumentToken) != _partition)
+        {
+            owned--;
+        }
+
+        for (var i = owned; i < ticks.Length; i++)
+        {
+            ref readonly var tick = ref ticks[i];
+            if (tick.LastPrice > 0 && _validator.Validate(in tick, nowSeconds) == TickValidationReason.Valid
+                && _master.TryGetId(tick.InstrumentToken, out var id))
+            {
+                _spots.Set(id, tick.LastPrice);
+            }
+        }
+
+        return owned;
+    }
+
+    private bool RejectedByStrictValidation(ReadOnlySpan<Tick> ticks, long nowSeconds)
+    {
+        if (_validator.Mode != ValidationMode.Strict)
+        {
+            return false;
+        }
+
+        if (_strictScratch.Length < ticks.Length)
+        {
+            _strictScratch = new Tick[ticks.Length];
+        }
+
+        ticks.CopyTo(_strictScratch);
+        var result = _validator.ValidateBatch(_strictScratch.AsSpan(0, ticks.Length), nowSeconds, _reasonCounts);
+        ReportInvalid();
+        if (!result.Rejected)
+        {
+            return false;
+        }
+
+        _shard.InvalidTicks += result.InvalidCount;
+        _observer.OnBatchRejected();
+        return true;
+    }
+
+    private byte[] Collect(Task<ApplyResult>[] calls)
+    {
+        var bytes = 0;
+        foreach (var call in calls)
+        {
+            var result = call.Result;
+            bytes += result.IsWellFormed ? result.Snapshots.Length : 0;
+            _shard.DuplicateTicks += result.Duplicates;
+            _shard.ProcessingErrors += result.Rejected;
+            _shard.GreeksComputed += result.GreeksComputed;
+            _shard.IvFailures += result.IvFailures;
+            if (result.Kind is InstrumentKind.Call or InstrumentKind.Put)
+            {
+                _shard.OptionTicks += result.Applied;
+            }
+            else
+            {
+                _shard.UnderlyingTicks += result.Applied;
+            }
+        }
+
+        var snapshots = new byte[bytes];
+        var offset = 0;
+        foreach (var call in calls)
+        {
+            var result = call.Result;
+            if (result.IsWellFormed)
+            {
+                result.Snapshots.Span.CopyTo(snapshots.AsSpan(offset));
+                offset += result.Snapshots.Length;
+            }
+        }
+
+        return snapshots;
+    }
+
+    private void ReportInvalid()
+    {
+        for (var reason = 1; reason < _reasonCounts.Length; reason++)
+        {
+            if (_reasonCounts[reason] != 0)
+            {
+                _observer.OnInvalidTicks((TickValidationReason)reason, _reasonCounts[reason]);
+                _reasonCounts[reason] = 0;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: a malformed tick batch ({Bytes} bytes, tick size {TickSize}) was counted and skipped")]
+    private static partial void LogMalformed(ILogger logger, int partition, int bytes, int tickSize);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tick stream {Key} is outside the {Partitions} partitions this silo is configured for; it is consumed as partition key mod {Partitions}")]
+    private static partial void LogPartitionOutOfRange(ILogger logger, long key, int partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: stream error: {Reason}")]
+    private static partial void LogStreamError(ILogger logger, int partition, string reason);
+
+    /// <summary>One instrument's ticks of the batch being routed.</summary>
+    private sealed class Group(uint token)
+    {
+        public uint Token { get; } = token;
+
+        public int Count { get; set; }
+
+        public byte[] Payload { get; set; } = [];
+    }
+}
