@@ -67,6 +67,11 @@ internal static class DemoCommand
         {
             var sampler = services.GetRequiredService<StatusSampler>();
             Console.Out.WriteLine($"demo: silo {mode}; API at {url}/api/chain/NIFTY, health at {url}/health. Ctrl-C stops.");
+            if (services.GetService<OrleansEndpoints>() is { } orleans)
+            {
+                Console.Out.WriteLine($"demo: Orleans Dashboard at {url}/dashboard/, status page at {url}/status, Orleans gateway on port {orleans.GatewayPort}.");
+            }
+
             sampler.Sampled += static sample => Console.Out.WriteLine(FormatStatus(sample));
             return Task.CompletedTask;
         }).ConfigureAwait(false);

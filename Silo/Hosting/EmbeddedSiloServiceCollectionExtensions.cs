@@ -4,12 +4,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using ClusterOptions = Orleans.Configuration.ClusterOptions;
 using SiloOptions = Ticker.Silo.Options.SiloOptions;
 using Orleans.Dashboard;
 using Orleans.Hosting;
 using Orleans.Streams;
 using Ticker.Client.Ingestion;
+using Ticker.Client.Library;
 using Ticker.Grains.Interfaces.Market;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
@@ -36,14 +36,11 @@ public static class EmbeddedSiloServiceCollectionExtensions
         var idle = configuration.GetValue(GrainOptions.SectionName + ":" + nameof(GrainOptions.IdleDeactivation), GrainOptions.DefaultIdleDeactivation);
         var poll = host.StreamPollPeriod > TimeSpan.Zero ? host.StreamPollPeriod : OrleansHostOptions.DefaultStreamPollPeriod;
 
+        var endpoints = new OrleansEndpoints(PortOrFree(host.SiloPort), PortOrFree(host.GatewayPort));
+        services.AddSingleton(endpoints);
         services.AddOrleans(silo =>
         {
-            silo.UseLocalhostClustering(PortOrFree(host.SiloPort), PortOrFree(host.GatewayPort));
-            silo.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = "ticker";
-                o.ServiceId = "ticker";
-            });
+            silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, serviceId: TickerGrainClient.ClusterId, clusterId: TickerGrainClient.ClusterId);
             silo.AddMemoryStreams(ITickPartitionGrain.StreamProvider, streams =>
             {
                 streams.ConfigurePartitioning(Math.Clamp(partitions, 1, 1024));

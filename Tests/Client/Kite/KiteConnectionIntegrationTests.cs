@@ -138,6 +138,16 @@ public sealed class KiteConnectionIntegrationTests
 
         await Eventually.WaitUntilAsync(() => server.Sessions.Count >= 2 && server.Sessions[^1].Open && server.Sessions[^1].SubscriptionCount == 200, "a second session with every instrument");
         var second = server.Sessions[^1];
+
+        // The client subscribes everything (as quote, Kite's default) and then sends one mode message per mode: wait
+        // for the last of them rather than read the modes between two messages.
+        await Eventually.WaitUntilAsync(
+            () =>
+            {
+                var now = second.Subscriptions();
+                return now.Count == expected.Count && expected.All(e => now.TryGetValue(e.Key, out var mode) && mode == e.Value);
+            },
+            "every instrument back in its mode");
         Assert.Equal(expected, second.Subscriptions());
         Assert.True(second.LargestMessageTokens <= KiteMessages.MaxTokensPerMessage);
         var before = ticks.Count;
