@@ -17,11 +17,17 @@ namespace Ticker.Client.Ingestion;
 /// </summary>
 public sealed partial class OrleansTickStreamWriter : ITickStreamWriter
 {
+    /// <summary>
+    /// The most ticks one event carries: about 75 KB of ticks, under the large-object heap's 85 KB, so event payloads
+    /// stay cheap young garbage. A partition consumer takes many events in one delivery under load.
+    /// </summary>
+    public const int MaxTicksPerEvent = 192;
+
     private readonly IClusterClient _client;
     private readonly IAsyncStream<TickBatch>?[] _streams;
     private readonly TickPartitioner _partitioner;
     private readonly TickStreamEntry[] _entries;
-    private readonly Task[] _publishes;
+    private Task[] _publishes;
     private readonly long[] _publishedPerPartition;
     private readonly ILogger _logger;
     private long _batches;
@@ -69,9 +75,16 @@ public sealed partial class OrleansTickStreamWriter : ITickStreamWriter
         var count = 0;
         for (var partition = 0; partition < _entries.Length; partition++)
         {
-            if (_entries[partition].Count > 0)
+            var entry = _entries[partition].Ticks;
+            for (var start = 0; start < entry.Length; start += MaxTicksPerEvent)
             {
-                _publishes[count++] = PublishAsync(partition, new TickBatch(_entries[partition].Ticks), cancellationToken);
+                if (count == _publishes.Length)
+                {
+                    Array.Resize(ref _publishes, count * 2);
+                }
+
+                var chunk = entry.Slice(start, Math.Min(MaxTicksPerEvent, entry.Length - start));
+                _publishes[count++] = PublishAsync(partition, new TickBatch(chunk), cancellationToken);
             }
         }
 

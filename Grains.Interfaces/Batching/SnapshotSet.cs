@@ -4,28 +4,46 @@ using Ticker.Grains.Interfaces.Ticks;
 
 namespace Ticker.Grains.Interfaces.Batching;
 
-/// <summary>The snapshots of one stream delivery, handed to the batcher in one call, as raw <see cref="InstrumentSnapshot"/>s.</summary>
+/// <summary>
+/// The snapshots of one stream delivery, handed to the batcher in one call: one part per instrument grain that
+/// produced any (its raw <see cref="InstrumentSnapshot"/>s as it returned them), so nothing is copied into one large
+/// buffer on the way.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed class SnapshotSet
 {
-    /// <summary>Wraps packed snapshots.</summary>
-    public SnapshotSet(ReadOnlyMemory<byte> payload)
+    /// <summary>Wraps packed snapshots, one part per producer.</summary>
+    public SnapshotSet(ReadOnlyMemory<byte>[] parts)
     {
-        Payload = payload;
+        Parts = parts;
         SnapshotSize = Unsafe.SizeOf<InstrumentSnapshot>();
     }
 
-    /// <summary>The snapshots, packed.</summary>
+    /// <summary>The snapshots, packed, in parts.</summary>
     [Id(0)]
-    public ReadOnlyMemory<byte> Payload { get; private set; }
+    public ReadOnlyMemory<byte>[] Parts { get; private set; }
 
     /// <summary>The size of one snapshot where this was written.</summary>
     [Id(1)]
     public int SnapshotSize { get; private set; }
 
-    /// <summary>Whether the payload holds whole snapshots of this build's layout.</summary>
-    public bool IsWellFormed => RawPayload.Fits<InstrumentSnapshot>(Payload, SnapshotSize);
+    /// <summary>Whether every part holds whole snapshots of this build's layout.</summary>
+    public bool IsWellFormed
+    {
+        get
+        {
+            foreach (var part in Parts)
+            {
+                if (!RawPayload.Fits<InstrumentSnapshot>(part, SnapshotSize))
+                {
+                    return false;
+                }
+            }
 
-    /// <summary>The snapshots, viewed in place.</summary>
-    public ReadOnlySpan<InstrumentSnapshot> Snapshots => RawPayload.View<InstrumentSnapshot>(Payload);
+            return true;
+        }
+    }
+
+    /// <summary>The snapshots of part <paramref name="index"/>, viewed in place.</summary>
+    public ReadOnlySpan<InstrumentSnapshot> Part(int index) => RawPayload.View<InstrumentSnapshot>(Parts[index]);
 }

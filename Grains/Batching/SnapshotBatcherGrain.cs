@@ -79,7 +79,7 @@ public sealed partial class SnapshotBatcherGrain : Grain, ISnapshotBatcherGrain
         if (!snapshots.IsWellFormed)
         {
             _observer.OnProcessingError(ProcessingError.Publish);
-            LogMalformed(_logger, snapshots.Payload.Length, snapshots.SnapshotSize);
+            LogMalformed(_logger, snapshots.Parts.Length, snapshots.SnapshotSize);
             return;
         }
 
@@ -89,7 +89,12 @@ public sealed partial class SnapshotBatcherGrain : Grain, ISnapshotBatcherGrain
             await _tail;
         }
 
-        var written = AddAll(snapshots.Snapshots);
+        var written = Task.CompletedTask;
+        for (var part = 0; part < snapshots.Parts.Length; part++)
+        {
+            written = AddAll(snapshots.Part(part), written);
+        }
+
         _statistics.PendingSnapshots = _batcher.PendingCount;
         if (_batcher.HasPending)
         {
@@ -113,9 +118,8 @@ public sealed partial class SnapshotBatcherGrain : Grain, ISnapshotBatcherGrain
         return _tail;
     }
 
-    private Task AddAll(ReadOnlySpan<InstrumentSnapshot> snapshots)
+    private Task AddAll(ReadOnlySpan<InstrumentSnapshot> snapshots, Task written)
     {
-        var written = Task.CompletedTask;
         var now = Stopwatch.GetTimestamp();
         foreach (ref readonly var snapshot in snapshots)
         {
@@ -197,8 +201,8 @@ public sealed partial class SnapshotBatcherGrain : Grain, ISnapshotBatcherGrain
 
     private static TaskCompletionSource NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A malformed snapshot set ({Bytes} bytes, snapshot size {Size}) was dropped")]
-    private static partial void LogMalformed(ILogger logger, int bytes, int size);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A malformed snapshot set ({Parts} parts, snapshot size {Size}) was dropped")]
+    private static partial void LogMalformed(ILogger logger, int parts, int size);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing a snapshot batch failed (attempt {Attempt}); holding it and retrying: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, int attempt, string reason);

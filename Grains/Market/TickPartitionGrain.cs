@@ -22,10 +22,11 @@ namespace Ticker.Grains.Market;
 /// cluster, on the silo whose pulling agent reads the partition's queue). For each delivered batch it keeps the
 /// underlyings' spot, validates every tick, groups the ticks by instrument and calls each instrument grain once with
 /// all of its ticks, then hands every snapshot produced to the silo's batcher in one call and completes the delivery
-/// only when they are written.
+/// only when they are written. A delivery carries as many events as the pulling agent has queued for the partition
+/// (up to <c>StreamPullingAgentOptions.BatchContainerBatchSize</c>), so under load each instrument call carries more ticks.
 /// </summary>
 [ImplicitStreamSubscription(ITickPartitionGrain.StreamNamespace)]
-public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, IStreamSubscriptionObserver, IAsyncObserver<TickBatch>
+public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<TickBatch>
 {
     private static readonly int RoutedTickSize = Unsafe.SizeOf<RoutedTick>();
 
@@ -42,8 +43,9 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     private readonly int[] _reasonCounts = new int[TickValidator.ReasonCount];
     private readonly Dictionary<uint, int> _groupOf = [];
     private readonly List<Group> _groups = [];
-    private int[] _tickGroup = new int[256];
-    private double[] _tickSpot = new double[256];
+    private RoutedTick[] _routedTicks = new RoutedTick[1024];
+    private int[] _routedGroup = new int[1024];
+    private int _routed;
     private Tick[] _strictScratch = [];
     private ShardStatistics _shard = null!;
     private int _partition;
@@ -113,50 +115,47 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     /// <inheritdoc />
     public Task<long> GetBatchesAsync() => Task.FromResult(_batches);
 
-    /// <inheritdoc />
-    public async Task OnNextAsync(TickBatch item, StreamSequenceToken? token = null)
+    /// <summary>
+    /// One delivery: the events the pulling agent had for this partition, up to its batch size (one at low load, many
+    /// at high load, so the calls per instrument fall as the load rises).
+    /// </summary>
+    public async Task OnNextAsync(IList<SequentialItem<TickBatch>> items)
     {
-        _batches++;
-        _shard.EntriesRead++;
-        if (!item.IsWellFormed)
+        var nowUs = _time.MicrosecondsNow();
+        _groupOf.Clear();
+        _groups.Clear();
+        _routed = 0;
+        var delivered = 0;
+        foreach (var item in items)
         {
-            // Not this build's tick layout (a producer of another version) or a cut payload: count it and go on.
-            _shard.ProcessingErrors++;
-            _observer.OnProcessingError(ProcessingError.Decode);
-            LogMalformed(_logger, _partition, item.Payload.Length, item.TickSize);
-            _shard.EntriesDelivered++;
-            return;
+            _batches++;
+            _shard.EntriesRead++;
+            if (!item.Item.IsWellFormed)
+            {
+                // Not this build's tick layout (a producer of another version) or a cut payload: count it and go on.
+                _shard.ProcessingErrors++;
+                _observer.OnProcessingError(ProcessingError.Decode);
+                LogMalformed(_logger, _partition, item.Item.Payload.Length, item.Item.TickSize);
+                continue;
+            }
+
+            var token = item.Token;
+            var entry = token is null ? default : new StreamEntryId(token.SequenceNumber, token.EventIndex);
+            delivered += Route(item.Item.Ticks, entry, nowUs);
         }
 
-        var entry = token is null ? default : new StreamEntryId(token.SequenceNumber, token.EventIndex);
-        var groups = Route(item.Ticks, entry, _time.MicrosecondsNow(), out var owned);
-        if (groups == 0)
+        ReportInvalid();
+        if (_groups.Count > 0)
         {
-            Delivered(owned);
-            return;
+            var snapshots = await ApplyAsync();
+            if (snapshots.Length > 0)
+            {
+                await GrainFactory.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet(snapshots));
+            }
         }
 
-        var calls = new Task<ApplyResult>[groups];
-        for (var g = 0; g < groups; g++)
-        {
-            var group = _groups[g];
-            calls[g] = GrainFactory.GetGrain<IInstrumentGrain>(group.Token).ApplyAsync(new InstrumentTicks(group.Payload));
-        }
-
-        await Task.WhenAll(calls);
-        var snapshots = Collect(calls);
-        if (snapshots.Length > 0)
-        {
-            await GrainFactory.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet(snapshots));
-        }
-
-        Delivered(owned);
-    }
-
-    private void Delivered(int ticks)
-    {
-        _shard.DeliveredTicks += ticks;
-        _shard.EntriesDelivered++;
+        _shard.DeliveredTicks += delivered;
+        _shard.EntriesDelivered += items.Count;
     }
 
     /// <inheritdoc />
@@ -169,34 +168,49 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Validates the batch and sorts its ticks into one packed group per instrument (in stream order), each tick with
-    /// its position and the spot of its moment.
-    /// </summary>
-    /// <returns>How many groups (instrument grains to call).</returns>
-    /// <remarks>Allocates one payload per instrument; nothing per tick.</remarks>
-    private int Route(ReadOnlySpan<Tick> ticks, StreamEntryId entry, long nowUs, out int owned)
+    /// <summary>Calls every instrument grain of the delivery once, with all of its ticks, and gathers their snapshots.</summary>
+    private async Task<ReadOnlyMemory<byte>[]> ApplyAsync()
     {
-        var nowSeconds = nowUs / 1_000_000;
-        _groupOf.Clear();
-        _groups.Clear();
-        owned = OwnedCount(ticks, nowSeconds);
-        if (owned == 0 || RejectedByStrictValidation(ticks[..owned], nowSeconds))
+        foreach (var group in _groups)
         {
-            return 0;
+            group.Payload = new byte[group.Count * RoutedTickSize];
+            group.Count = 0;
         }
 
-        if (_tickGroup.Length < owned)
+        for (var r = 0; r < _routed; r++)
         {
-            _tickGroup = new int[Math.Max(owned, _tickGroup.Length * 2)];
-            _tickSpot = new double[_tickGroup.Length];
+            var group = _groups[_routedGroup[r]];
+            MemoryMarshal.Cast<byte, RoutedTick>(group.Payload.AsSpan())[group.Count++] = _routedTicks[r];
+        }
+
+        var calls = new Task<ApplyResult>[_groups.Count];
+        for (var g = 0; g < calls.Length; g++)
+        {
+            calls[g] = GrainFactory.GetGrain<IInstrumentGrain>(_groups[g].Token).ApplyAsync(new InstrumentTicks(_groups[g].Payload));
+        }
+
+        await Task.WhenAll(calls);
+        return Collect(calls);
+    }
+
+    /// <summary>
+    /// Validates one event's ticks and files each under its instrument, with its position and the spot of its moment.
+    /// </summary>
+    /// <returns>How many of the event's ticks this partition owns (delivered once the delivery completes).</returns>
+    /// <remarks>Allocates nothing per tick (the routing buffers grow to the largest delivery and are reused).</remarks>
+    private int Route(ReadOnlySpan<Tick> ticks, StreamEntryId entry, long nowUs)
+    {
+        var nowSeconds = nowUs / 1_000_000;
+        var owned = OwnedCount(ticks, nowSeconds);
+        if (owned == 0 || RejectedByStrictValidation(ticks[..owned], nowSeconds))
+        {
+            return owned;
         }
 
         var lenient = _validator.Mode == ValidationMode.Lenient;
         for (var i = 0; i < owned; i++)
         {
             ref readonly var tick = ref ticks[i];
-            _tickGroup[i] = -1;
             if (lenient)
             {
                 var reason = _validator.Validate(in tick, nowSeconds);
@@ -222,7 +236,6 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
                 _spots.Set(id, tick.LastPrice);
             }
 
-            _tickSpot[i] = kind is InstrumentKind.Call or InstrumentKind.Put ? _spots.Get(_underlyingIdOf[id]) : 0;
             if (!_groupOf.TryGetValue(tick.InstrumentToken, out var group))
             {
                 group = _groups.Count;
@@ -230,32 +243,21 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
                 _groups.Add(new Group(tick.InstrumentToken));
             }
 
-            _tickGroup[i] = group;
+            if (_routed == _routedTicks.Length)
+            {
+                Array.Resize(ref _routedTicks, _routedTicks.Length * 2);
+                Array.Resize(ref _routedGroup, _routedTicks.Length);
+            }
+
+            ref var routed = ref _routedTicks[_routed];
+            routed.Tick = tick;
+            routed.Position = new StreamPosition(entry, i);
+            routed.UnderlyingPrice = kind is InstrumentKind.Call or InstrumentKind.Put ? _spots.Get(_underlyingIdOf[id]) : 0;
+            _routedGroup[_routed++] = group;
             _groups[group].Count++;
         }
 
-        ReportInvalid();
-        foreach (var group in _groups)
-        {
-            group.Payload = new byte[group.Count * RoutedTickSize];
-            group.Count = 0;
-        }
-
-        for (var i = 0; i < owned; i++)
-        {
-            if (_tickGroup[i] < 0)
-            {
-                continue;
-            }
-
-            var group = _groups[_tickGroup[i]];
-            ref var routed = ref MemoryMarshal.Cast<byte, RoutedTick>(group.Payload.AsSpan())[group.Count++];
-            routed.Tick = ticks[i];
-            routed.Position = new StreamPosition(entry, i);
-            routed.UnderlyingPrice = _tickSpot[i];
-        }
-
-        return _groups.Count;
+        return owned;
     }
 
     /// <summary>
@@ -308,13 +310,12 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         return true;
     }
 
-    private byte[] Collect(Task<ApplyResult>[] calls)
+    private ReadOnlyMemory<byte>[] Collect(Task<ApplyResult>[] calls)
     {
-        var bytes = 0;
+        var parts = new List<ReadOnlyMemory<byte>>(calls.Length);
         foreach (var call in calls)
         {
             var result = call.Result;
-            bytes += result.IsWellFormed ? result.Snapshots.Length : 0;
             _shard.DuplicateTicks += result.Duplicates;
             _shard.ProcessingErrors += result.Rejected;
             _shard.GreeksComputed += result.GreeksComputed;
@@ -327,21 +328,14 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
             {
                 _shard.UnderlyingTicks += result.Applied;
             }
-        }
 
-        var snapshots = new byte[bytes];
-        var offset = 0;
-        foreach (var call in calls)
-        {
-            var result = call.Result;
-            if (result.IsWellFormed)
+            if (result.IsWellFormed && result.Snapshots.Length > 0)
             {
-                result.Snapshots.Span.CopyTo(snapshots.AsSpan(offset));
-                offset += result.Snapshots.Length;
+                parts.Add(result.Snapshots);
             }
         }
 
-        return snapshots;
+        return [.. parts];
     }
 
     private void ReportInvalid()

@@ -34,6 +34,7 @@ public static class EmbeddedSiloServiceCollectionExtensions
         var host = configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         var partitions = configuration.GetValue(SiloOptions.SectionName + ":" + nameof(SiloOptions.ShardCount), SiloOptions.DefaultShardCount);
         var idle = configuration.GetValue(GrainOptions.SectionName + ":" + nameof(GrainOptions.IdleDeactivation), GrainOptions.DefaultIdleDeactivation);
+        var deliveryBatch = Math.Clamp(host.DeliveryBatchSize, 1, 10_000);
         var poll = host.StreamPollPeriod > TimeSpan.Zero ? host.StreamPollPeriod : OrleansHostOptions.DefaultStreamPollPeriod;
 
         var endpoints = new OrleansEndpoints(PortOrFree(host.SiloPort), PortOrFree(host.GatewayPort));
@@ -45,7 +46,11 @@ public static class EmbeddedSiloServiceCollectionExtensions
             {
                 streams.ConfigurePartitioning(Math.Clamp(partitions, 1, 1024));
                 streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-                streams.ConfigurePullingAgent(o => o.Configure(agent => agent.GetQueueMsgsTimerPeriod = poll));
+                streams.ConfigurePullingAgent(o => o.Configure(agent =>
+                {
+                    agent.GetQueueMsgsTimerPeriod = poll;
+                    agent.BatchContainerBatchSize = deliveryBatch;
+                }));
             });
             silo.Configure<GrainCollectionOptions>(o =>
                 o.ClassSpecificCollectionAge[typeof(InstrumentGrain).FullName!] = idle > TimeSpan.Zero ? idle : GrainOptions.DefaultIdleDeactivation);

@@ -9,6 +9,9 @@ public sealed class OrleansHostOptions
     /// <summary>The default value for <see cref="StreamPollPeriod"/>: 2 ms, so an idle stream is read at once, not after Orleans' 100 ms default.</summary>
     public static readonly TimeSpan DefaultStreamPollPeriod = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>The default value for <see cref="DeliveryBatchSize"/>: 64 stream events.</summary>
+    public const int DefaultDeliveryBatchSize = 64;
+
     /// <summary>Silo-to-silo port; 0 picks a free one; else 1 to 65,535.</summary>
     public int SiloPort { get; set; }
 
@@ -17,4 +20,10 @@ public sealed class OrleansHostOptions
 
     /// <summary>How often a stream pulling agent asks its queue for events when it found none; 1 ms to 1 s.</summary>
     public TimeSpan StreamPollPeriod { get; set; } = DefaultStreamPollPeriod;
+
+    /// <summary>
+    /// Most stream events a partition consumer takes in one delivery (Orleans' <c>BatchContainerBatchSize</c>): one at
+    /// low load, up to this many when events queue up, so an instrument grain gets more ticks per call; 1 to 10,000.
+    /// </summary>
+    public int DeliveryBatchSize { get; set; } = DefaultDeliveryBatchSize;
 }

@@ -12,6 +12,7 @@ public sealed class OrleansHostOptionsValidator : IValidateOptions<OrleansHostOp
         OptionChecks.Range(errors, "Orleans:SiloPort", options.SiloPort, 0, 65535);
         OptionChecks.Range(errors, "Orleans:GatewayPort", options.GatewayPort, 0, 65535);
         OptionChecks.Range(errors, "Orleans:StreamPollPeriod", options.StreamPollPeriod, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
+        OptionChecks.Range(errors, "Orleans:DeliveryBatchSize", options.DeliveryBatchSize, 1, 10_000);
         return OptionChecks.Result(errors);
     }
 }

@@ -75,7 +75,11 @@ public sealed class TickerClusterFixture : IAsyncLifetime
             {
                 streams.ConfigurePartitioning(Partitions);
                 streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-                streams.ConfigurePullingAgent(o => o.Configure(agent => agent.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5)));
+                streams.ConfigurePullingAgent(o => o.Configure(agent =>
+                {
+                    agent.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5);
+                    agent.BatchContainerBatchSize = 16;
+                }));
             });
             silo.ConfigureServices(services =>
             {

@@ -74,7 +74,7 @@ public sealed class TickerGrainsIntegrationTests(TickerClusterFixture fixture)
         var grain = Grains.GetGrain<IInstrumentGrain>(call.InstrumentToken);
         var result = await grain.ApplyAsync(new InstrumentTicks(RawPayload.Pack<RoutedTick>(
             [Routed(call.InstrumentToken, 120, new StreamPosition(new StreamEntryId(9, 0), 0))])));
-        await Grains.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet(result.Snapshots));
+        await Grains.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet([result.Snapshots]));
 
         var management = Grains.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
@@ -97,7 +97,7 @@ public sealed class TickerGrainsIntegrationTests(TickerClusterFixture fixture)
             snapshots[i] = new InstrumentSnapshot { InstrumentToken = options[i].InstrumentToken, Kind = options[i].Kind, LastPrice = 1000 + i, Ticks = 1 };
         }
 
-        await Grains.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet(RawPayload.Pack<InstrumentSnapshot>(snapshots)));
+        await Grains.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet([RawPayload.Pack<InstrumentSnapshot>(snapshots)]));
 
         foreach (var snapshot in snapshots)
         {
