@@ -123,7 +123,12 @@ public sealed partial class SnapshotBatcherGrain : Grain, ISnapshotBatcherGrain
         var now = Stopwatch.GetTimestamp();
         foreach (ref readonly var snapshot in snapshots)
         {
-            _batcher.Reserve(snapshot.InstrumentToken, snapshot.IsOption, now) = snapshot;
+            ref var slot = ref _batcher.Reserve(snapshot.InstrumentToken, snapshot.IsOption, now, out var conflated);
+            if (!conflated || snapshot.Ticks >= slot.Ticks)
+            {
+                // Conflation keeps the newest state: an instrument's tick count never goes backwards.
+                slot = snapshot;
+            }
             if (_batcher.IsFull)
             {
                 written = Flush(_batcher.FullReason);

@@ -50,12 +50,19 @@ public sealed class TickBatcher
     /// instrument already has in this batch.
     /// </summary>
     /// <remarks>Allocates nothing (the conflation map is sized once and reused).</remarks>
-    public ref InstrumentSnapshot Reserve(uint token, bool option, long nowTimestamp)
+    public ref InstrumentSnapshot Reserve(uint token, bool option, long nowTimestamp) =>
+        ref Reserve(token, option, nowTimestamp, out _);
+
+    /// <summary>As <see cref="Reserve(uint, bool, long)"/>; <paramref name="conflated"/> tells whether the slot already holds a snapshot of the instrument.</summary>
+    public ref InstrumentSnapshot Reserve(uint token, bool option, long nowTimestamp, out bool conflated)
     {
         if (Options.Conflate && _slots.TryGetValue(token, out var slot))
         {
+            conflated = true;
             return ref _current.Slot(option, slot);
         }
+
+        conflated = false;
 
         if (_current.OpenedAt == 0)
         {
