@@ -16,6 +16,7 @@ public sealed class InstrumentMaster
     private readonly Instrument[] _underlyings;
     private readonly FrozenDictionary<string, Instrument> _underlyingByKey;
     private readonly FrozenDictionary<uint, Chain> _chains;
+    private readonly int[] _underlyingIdOf;
 
     private InstrumentMaster(
         Instrument[] instruments,
@@ -29,6 +30,12 @@ public sealed class InstrumentMaster
         _underlyings = underlyings;
         _underlyingByKey = underlyingByKey;
         _chains = chains;
+        _underlyingIdOf = new int[instruments.Length];
+        for (var id = 0; id < instruments.Length; id++)
+        {
+            var token = instruments[id].UnderlyingToken;
+            _underlyingIdOf[id] = token != 0 && idByToken.TryGetValue(token, out var u) ? u : -1;
+        }
     }
 
     /// <summary>The number of instruments.</summary>
@@ -169,6 +176,10 @@ public sealed class InstrumentMaster
     /// <returns>True when the master knows the token.</returns>
     /// <remarks>Hot path: allocates nothing.</remarks>
     public bool TryGetId(uint token, out int id) => _idByToken.TryGetValue(token, out id);
+
+    /// <summary>The master id of the underlying of the instrument with master id <paramref name="id"/>, or −1.</summary>
+    /// <remarks>Allocates nothing: precomputed (options price off it on every tick).</remarks>
+    public int UnderlyingIdOf(int id) => _underlyingIdOf[id];
 
     /// <summary>Finds an instrument by token.</summary>
     /// <param name="token">Kite instrument token.</param>

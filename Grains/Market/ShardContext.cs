@@ -8,7 +8,7 @@ namespace Ticker.Grains.Market;
 /// </summary>
 public sealed class ShardContext
 {
-    private readonly int[] _underlyingIdOf;
+    private readonly InstrumentMaster _master;
 
     /// <summary>Creates the context of one shard over <paramref name="master"/>.</summary>
     public ShardContext(int shard, InstrumentMaster master, InstrumentSettings settings)
@@ -16,12 +16,7 @@ public sealed class ShardContext
         Shard = shard;
         Settings = settings;
         UnderlyingPrices = new UnderlyingPrices(master.Count);
-        _underlyingIdOf = new int[master.Count];
-        for (var id = 0; id < master.Count; id++)
-        {
-            var token = master[id].UnderlyingToken;
-            _underlyingIdOf[id] = token != 0 && master.TryGetId(token, out var u) ? u : -1;
-        }
+        _master = master;
     }
 
     /// <summary>The shard.</summary>
@@ -34,5 +29,5 @@ public sealed class ShardContext
     public UnderlyingPrices UnderlyingPrices { get; }
 
     /// <summary>The last price of the underlying of master id <paramref name="id"/> (0 when none or unknown).</summary>
-    public double SpotOf(int id) => UnderlyingPrices.Get(_underlyingIdOf[id]);
+    public double SpotOf(int id) => UnderlyingPrices.Get(_master.UnderlyingIdOf(id));
 }

@@ -39,7 +39,6 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly UnderlyingPrices _spots;
-    private readonly int[] _underlyingIdOf;
     private readonly int[] _reasonCounts = new int[TickValidator.ReasonCount];
     private readonly Dictionary<uint, int> _groupOf = [];
     private readonly List<Group> _groups = [];
@@ -71,12 +70,6 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         _time = time;
         _logger = logger;
         _spots = new UnderlyingPrices(master.Count);
-        _underlyingIdOf = new int[master.Count];
-        for (var id = 0; id < master.Count; id++)
-        {
-            var token = master[id].UnderlyingToken;
-            _underlyingIdOf[id] = token != 0 && master.TryGetId(token, out var u) ? u : -1;
-        }
     }
 
     /// <inheritdoc />
@@ -252,7 +245,7 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
             ref var routed = ref _routedTicks[_routed];
             routed.Tick = tick;
             routed.Position = new StreamPosition(entry, i);
-            routed.UnderlyingPrice = kind is InstrumentKind.Call or InstrumentKind.Put ? _spots.Get(_underlyingIdOf[id]) : 0;
+            routed.UnderlyingPrice = kind is InstrumentKind.Call or InstrumentKind.Put ? _spots.Get(_master.UnderlyingIdOf(id)) : 0;
             _routedGroup[_routed++] = group;
             _groups[group].Count++;
         }
