@@ -129,6 +129,7 @@ public sealed partial class SnapshotBatcherGrain : Grain, ISnapshotBatcherGrain
                 // Conflation keeps the newest state: an instrument's tick count never goes backwards.
                 slot = snapshot;
             }
+
             if (_batcher.IsFull)
             {
                 written = Flush(_batcher.FullReason);

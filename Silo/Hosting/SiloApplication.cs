@@ -82,6 +82,13 @@ public static class SiloApplication
             await app.DisposeAsync().ConfigureAwait(false);
             return 2;
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C or SIGTERM while the silo was still starting: nothing ran yet, so nothing is lost.
+            await Console.Error.WriteLineAsync("ticker: stopped while starting").ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return 0;
+        }
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
