@@ -15,6 +15,6 @@ public sealed class GrainOptions
     /// <summary>Length of an underlying's OHLCV bar; whole seconds, 1 s to 1 day.</summary>
     public TimeSpan BarInterval { get; set; } = DefaultBarInterval;
 
-    /// <summary>A grain that saw no tick for this long is deactivated (its memory freed); 1 s to 1 day.</summary>
+    /// <summary>A grain that saw no tick for this long is deactivated (its memory freed); 2 s to 1 day.</summary>
     public TimeSpan IdleDeactivation { get; set; } = DefaultIdleDeactivation;
 }

@@ -53,7 +53,13 @@ public static class EmbeddedSiloServiceCollectionExtensions
                 }));
             });
             silo.Configure<GrainCollectionOptions>(o =>
-                o.ClassSpecificCollectionAge[typeof(InstrumentGrain).FullName!] = idle > TimeSpan.Zero ? idle : GrainOptions.DefaultIdleDeactivation);
+            {
+                // Orleans looks for idle grains once per quantum and needs the age above it: a shorter idle period
+                // (tests, small machines) gets a shorter quantum.
+                var age = idle >= TimeSpan.FromSeconds(2) ? idle : GrainOptions.DefaultIdleDeactivation;
+                o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(o.CollectionQuantum.Ticks, age.Ticks / 2));
+                o.ClassSpecificCollectionAge[typeof(InstrumentGrain).FullName!] = age;
+            });
             silo.AddDashboard();
         });
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
+using Orleans.Runtime;
 using Ticker.Silo.Status;
 using Ticker.Silo.Http;
 using Ticker.Silo.Metrics;
@@ -45,6 +46,15 @@ public static class SiloApplication
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+
+        // Orleans suggests server GC at every start; the silo runs workstation concurrent GC on purpose (Silo.csproj).
+        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+
+        // A start-up failure is reported once, as one readable line (RunAsync); the host's own stack trace is noise.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+
+        // The memory queue's reads cancelled by a normal shutdown are logged as errors by Orleans; they lose nothing.
+        builder.Logging.AddFilter("Orleans.Providers.MemoryAdapterReceiver", LogLevel.None);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.WebHost.UseUrls(builder.Configuration["Http:Url"] ?? DefaultUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -114,7 +124,7 @@ public static class SiloApplication
     }
 
     private static bool IsConfigurationError(Exception ex) =>
-        ex is OptionsValidationException or InvalidOperationException or FormatException or IOException
+        ex is OptionsValidationException or InvalidOperationException or FormatException or IOException or OrleansConfigurationException
         || ex.GetType().Name.Contains("Csv", StringComparison.Ordinal)
         || (ex.InnerException is { } inner && IsConfigurationError(inner));
 

@@ -16,7 +16,7 @@ public sealed class GrainOptionsValidator : IValidateOptions<GrainOptions>
             errors.Add($"Grains:BarInterval must be whole seconds (was {options.BarInterval})");
         }
 
-        OptionChecks.Range(errors, "Grains:IdleDeactivation", options.IdleDeactivation, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        OptionChecks.Range(errors, "Grains:IdleDeactivation", options.IdleDeactivation, TimeSpan.FromSeconds(2), TimeSpan.FromDays(1));
         return OptionChecks.Result(errors);
     }
 }
