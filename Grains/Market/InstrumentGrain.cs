@@ -95,9 +95,17 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain
         var snapshots = MemoryMarshal.Cast<byte, InstrumentSnapshot>(payload.AsSpan());
         var nowUs = _time.MicrosecondsNow();
         var option = _state.Instrument.IsOption;
-        int written = 0, duplicates = 0, greeks = 0, ivFailures = 0;
+        var token = _state.Instrument.InstrumentToken;
+        int written = 0, duplicates = 0, greeks = 0, ivFailures = 0, foreign = 0;
         foreach (ref readonly var tick in routed)
         {
+            if (tick.Tick.InstrumentToken != token)
+            {
+                // Never expected (the consumer routes by token); a guard against a payload that is not ours.
+                foreign++;
+                continue;
+            }
+
             if (_state.HasApplied(tick.Position))
             {
                 // Redelivered after a crash or a takeover: its effect is already in this state.
@@ -127,8 +135,9 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain
         {
             Snapshots = payload.AsMemory(0, written * SnapshotSize),
             Kind = _state.Instrument.Kind,
-            Applied = routed.Length - duplicates,
+            Applied = routed.Length - duplicates - foreign,
             Duplicates = duplicates,
+            Rejected = foreign,
             GreeksComputed = greeks,
             IvFailures = ivFailures,
         });
