@@ -161,15 +161,9 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
     {
         _stopping = true;
-        try
-        {
-            // Only acknowledgements of delivered entries that failed before; nothing new is read or claimed.
-            await AcknowledgeAsync([]).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (RedisErrors.IsRedisFailure(ex))
-        {
-            LogAckFailed(_logger, _queue, ex.Message);
-        }
+
+        // Only acknowledgements of delivered entries that failed before; nothing new is read or claimed.
+        await AcknowledgeAsync([]).ConfigureAwait(false);
 
         LogStopped(_logger, _queue, Volatile.Read(ref _inFlight));
     }

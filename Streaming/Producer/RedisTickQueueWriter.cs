@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using StackExchange.Redis;
 using Ticker.Grains.Interfaces.Streams;
+using Ticker.Grains.Interfaces.Ticks;
 using Ticker.Protocol.Redis;
 using Ticker.Streaming.Connection;
 using Ticker.Streaming.Options;
@@ -37,7 +38,7 @@ internal sealed partial class RedisTickQueueWriter
     private long _backlogCheckedAt;
     private bool _measured;
     private bool _groupSeen;
-    private StreamEntryId _trimCountedAt;
+    private StreamEntryId? _trimCountedAt;
 
     /// <summary>Creates the writer of <paramref name="queue"/>.</summary>
     /// <param name="queue">The queue number.</param>
@@ -136,7 +137,7 @@ internal sealed partial class RedisTickQueueWriter
             }
 
             entry.Id ??= NextId();
-            var fields = RedisTickEntry.Encode(streamId, entry.Batch, _producer, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+            var fields = RedisTickEntry.Encode(streamId, entry.Batch, _producer, _time.MicrosecondsNow());
             sends[i] = redis.StreamAddAsync(
                 _key, fields, messageId: RedisTickEntry.FormatId(entry.Id.Value), maxLength: _options.MaxStreamLength, useApproximateMaxLength: true);
         }
@@ -324,11 +325,16 @@ internal sealed partial class RedisTickQueueWriter
 
     private void CountTrimmedUnread(StreamGroupInfo group, StreamInfo info)
     {
-        if (group.EntriesRead is not { } read
-            || !RedisTickEntry.TryParseId(group.LastDeliveredId, out var delivered)
+        if (!RedisTickEntry.TryParseId(group.LastDeliveredId, out var delivered)
             || !RedisTickEntry.TryParseId(info.FirstEntry.Id, out var first)
             || delivered.CompareTo(first) >= 0
             || delivered == _trimCountedAt)
+        {
+            return;
+        }
+
+        // Redis leaves entries-read unset for a group that has read nothing yet.
+        if ((group.EntriesRead ?? (delivered == default ? 0 : null)) is not { } read)
         {
             return;
         }

@@ -160,6 +160,25 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
         Assert.Equal(4, _statistics.EntriesWritten);
     }
 
+    [Fact]
+    public async Task Entries_trimmed_before_the_group_read_them_are_counted()
+    {
+        var options = new RedisTickStreamOptions { QueueCount = Queues };
+        var first = Adapter(options);
+        for (var i = 0; i < 3; i++)
+        {
+            await Publish(first, 0, 100 + i);
+        }
+
+        // Someone trims the stream behind the group's back: two unread entries are gone.
+        await Db.StreamTrimAsync(Queue0, 1);
+
+        // A producer measures the backlog before its first write.
+        await Publish(Adapter(options), 0, 103);
+
+        Assert.Equal(2, _statistics.TrimmedUnread);
+    }
+
     private static double Price(IBatchContainer container) => ((RedisTickBatchContainer)container).Batch.Ticks[0].LastPrice;
 
     private static QueueId QueueOf(RedisTickQueueAdapter adapter, int partition) =>
