@@ -54,6 +54,28 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
     }
 
     [Fact]
+    public async Task Entries_of_a_read_whose_reply_was_lost_are_read_again_from_the_pending_list()
+    {
+        var adapter = Adapter(new RedisTickStreamOptions { QueueCount = Queues });
+        var receiver = adapter.CreateReceiver(QueueOf(adapter, 0));
+        await receiver.Initialize(TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.Empty(await receiver.GetQueueMessagesAsync(10, CancellationToken.None));
+        await Publish(adapter, 0, 100);
+        await Publish(adapter, 0, 101);
+
+        // XREADGROUP is a write (it moves entries into the pending list): the client times out, Redis runs it later.
+        await server.CliAsync("CLIENT", "PAUSE", "3000", "WRITE");
+        Assert.Empty(await receiver.GetQueueMessagesAsync(10, CancellationToken.None));
+        var delivered = await ReadAsync(receiver, 2);
+
+        Assert.Equal([100, 101], delivered.Select(Price));
+        Assert.True(_statistics.ReadFailures >= 1);
+        await receiver.MessagesDeliveredAsync(delivered, CancellationToken.None);
+        Assert.Equal(0, (await Db.StreamPendingAsync(Queue0, TickerKeys.ConsumerGroup)).PendingMessageCount);
+        Assert.Empty(await receiver.GetQueueMessagesAsync(10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Entries_pending_for_a_dead_consumer_are_taken_over_and_delivered_first_then_acknowledged()
     {
         var options = new RedisTickStreamOptions { QueueCount = Queues, ClaimMinIdle = TimeSpan.Zero };
