@@ -110,13 +110,18 @@ internal sealed partial class RedisTickQueueWriter
 
                     if (_time.GetTimestamp() > deadline)
                     {
-                        RememberUnsettled(entries);
                         throw new TimeoutException($"Writing to {_key} failed for {_options.WriteTimeout}: {ex.Message}", ex);
                     }
 
                     await Task.Delay(RetryBackoff.Delay(attempt, _options.MaxRetryDelay), _time).ConfigureAwait(false);
                 }
             }
+        }
+        catch
+        {
+            // Giving up (timeout) with some outcomes unknown: the caller's retry of the same batch checks these ids first.
+            RememberUnsettled(entries);
+            throw;
         }
         finally
         {

@@ -54,6 +54,33 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
     }
 
     [Fact]
+    public async Task A_publish_that_gave_up_with_its_outcome_unknown_is_not_duplicated_when_the_caller_retries_it()
+    {
+        var adapter = Adapter(new RedisTickStreamOptions { QueueCount = Queues, WriteTimeout = TimeSpan.FromMilliseconds(100) });
+        await Publish(adapter, 0, 100);
+        var batch = Batch(101);
+
+        await server.CliAsync("CLIENT", "PAUSE", "3000", "WRITE");
+        await Assert.ThrowsAsync<TimeoutException>(() => Publish(adapter, 0, batch));
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                await Publish(adapter, 0, batch);
+                break;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.Equal(2, await Db.StreamLengthAsync(Queue0));
+        Assert.Equal(2, _statistics.EntriesWritten);
+    }
+
+    [Fact]
     public async Task Entries_of_a_read_whose_reply_was_lost_are_read_again_from_the_pending_list()
     {
         var adapter = Adapter(new RedisTickStreamOptions { QueueCount = Queues });
@@ -206,11 +233,12 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
     private static QueueId QueueOf(RedisTickQueueAdapter adapter, int partition) =>
         new RedisTickQueueMapper(adapter.Name, Queues).GetQueueForStream(StreamId.Create(ITickPartitionGrain.StreamNamespace, partition));
 
-    private static Task Publish(RedisTickQueueAdapter adapter, int partition, double price) => adapter.QueueMessageBatchAsync(
-        StreamId.Create(ITickPartitionGrain.StreamNamespace, partition),
-        [new TickBatch([TestMarket.Tick(TestMarket.Nifty.InstrumentToken, price, TestMarket.Us(4, 0))])],
-        null,
-        null);
+    private static TickBatch Batch(double price) => new([TestMarket.Tick(TestMarket.Nifty.InstrumentToken, price, TestMarket.Us(4, 0))]);
+
+    private static Task Publish(RedisTickQueueAdapter adapter, int partition, double price) => Publish(adapter, partition, Batch(price));
+
+    private static Task Publish(RedisTickQueueAdapter adapter, int partition, TickBatch batch) =>
+        adapter.QueueMessageBatchAsync(StreamId.Create(ITickPartitionGrain.StreamNamespace, partition), [batch], null, null);
 
     private static async Task<List<IBatchContainer>> ReadAsync(IQueueAdapterReceiver receiver, int count)
     {
