@@ -58,9 +58,6 @@ internal sealed class RedisTickQueueAdapter : IQueueAdapter
     /// <inheritdoc />
     public StreamProviderDirection Direction => StreamProviderDirection.ReadWrite;
 
-    /// <summary>The writer of queue <paramref name="queue"/> (tests read its backlog bound).</summary>
-    internal RedisTickQueueWriter WriterOf(int queue) => _writers[queue];
-
     /// <inheritdoc />
     public async Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
     {

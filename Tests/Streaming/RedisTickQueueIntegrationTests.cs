@@ -139,6 +139,28 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
     }
 
     [Fact]
+    public async Task Entries_a_stale_consumer_read_after_the_takeover_are_swept_in_and_delivered()
+    {
+        var options = new RedisTickStreamOptions { QueueCount = Queues, ClaimMinIdle = TimeSpan.Zero, PendingSweepPeriod = TimeSpan.FromMilliseconds(100) };
+        var adapter = Adapter(options);
+        var receiver = adapter.CreateReceiver(QueueOf(adapter, 0));
+        await receiver.Initialize(TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.Empty(await receiver.GetQueueMessagesAsync(10, CancellationToken.None));
+
+        // A paused silo wakes up and reads from the queue it no longer owns: the entries land in its pending list.
+        await Publish(adapter, 0, 100);
+        var stale = await Db.StreamReadGroupAsync(Queue0, TickerKeys.ConsumerGroup, "paused-silo", StackExchange.Redis.StreamPosition.NewMessages, 10);
+        Assert.Single(stale);
+
+        var delivered = await ReadAsync(receiver, 1);
+
+        Assert.Equal([100], delivered.Select(Price));
+        Assert.Equal(1, _statistics.EntriesClaimed);
+        await receiver.MessagesDeliveredAsync(delivered, CancellationToken.None);
+        Assert.Equal(0, (await Db.StreamPendingAsync(Queue0, TickerKeys.ConsumerGroup)).PendingMessageCount);
+    }
+
+    [Fact]
     public async Task A_deleted_stream_is_created_again_and_reading_goes_on()
     {
         var adapter = Adapter(new RedisTickStreamOptions { QueueCount = Queues });
