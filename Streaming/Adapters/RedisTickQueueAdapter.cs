@@ -25,12 +25,17 @@ internal sealed class RedisTickQueueAdapter : IQueueAdapter
     private readonly ILoggerFactory _loggers;
     private readonly string _consumer;
     private readonly RedisTickQueueWriter[] _writers;
+    private readonly RedisTickDeliveryFailureHandler[] _failures;
 
-    /// <summary>Creates the adapter of provider <paramref name="name"/>; <paramref name="consumer"/> names this process in the consumer group.</summary>
+    /// <summary>
+    /// Creates the adapter of provider <paramref name="name"/>; <paramref name="consumer"/> names this process in the
+    /// consumer group; <paramref name="failures"/> are the queues' delivery failure handlers (index = queue).
+    /// </summary>
     public RedisTickQueueAdapter(
         string name, RedisTickQueueMapper mapper, Func<Task<IConnectionMultiplexer>> connect, RedisTickStreamOptions options,
-        RedisTickStreamStatistics statistics, TimeProvider time, ILoggerFactory loggers, string consumer)
+        RedisTickStreamStatistics statistics, TimeProvider time, ILoggerFactory loggers, string consumer, RedisTickDeliveryFailureHandler[] failures)
     {
+        _failures = failures;
         Name = name;
         _mapper = mapper;
         _connect = connect;
@@ -78,6 +83,9 @@ internal sealed class RedisTickQueueAdapter : IQueueAdapter
     }
 
     /// <inheritdoc />
-    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new RedisTickQueueReceiver(
-        (int)queueId.GetNumericId(), _consumer, _connect, _options, _statistics, _time, _loggers.CreateLogger<RedisTickQueueReceiver>());
+    public IQueueAdapterReceiver CreateReceiver(QueueId queueId)
+    {
+        var queue = (int)queueId.GetNumericId();
+        return new RedisTickQueueReceiver(queue, _consumer, _connect, _options, _statistics, _failures[queue], _time, _loggers.CreateLogger<RedisTickQueueReceiver>());
+    }
 }

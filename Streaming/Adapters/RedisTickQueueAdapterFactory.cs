@@ -14,8 +14,8 @@ namespace Ticker.Streaming.Adapters;
 /// <summary>
 /// Orleans' entry point to the Redis tick stream provider: the adapter, Orleans' simple queue cache (it hands
 /// delivered entries back to <see cref="IQueueAdapterReceiver.MessagesDeliveredAsync(IList{IBatchContainer}, CancellationToken)"/>,
-/// where they are acknowledged), the partition-to-queue mapper and a failure handler that does not fault
-/// subscriptions.
+/// where they are acknowledged), the partition-to-queue mapper and, per queue, a failure handler that never faults a
+/// subscription and has the queue's receiver deliver a failed entry again.
 /// </summary>
 public sealed class RedisTickQueueAdapterFactory : IQueueAdapterFactory
 {
@@ -28,6 +28,7 @@ public sealed class RedisTickQueueAdapterFactory : IQueueAdapterFactory
     private readonly string _consumer;
     private readonly RedisTickQueueMapper _mapper;
     private readonly SimpleQueueAdapterCache _cache;
+    private readonly RedisTickDeliveryFailureHandler[] _failures;
 
     private RedisTickQueueAdapterFactory(string name, IServiceProvider services)
     {
@@ -42,6 +43,11 @@ public sealed class RedisTickQueueAdapterFactory : IQueueAdapterFactory
         _consumer = services.GetService<ILocalSiloDetails>()?.SiloAddress.ToParsableString() ?? $"client-{Environment.ProcessId}";
         _mapper = new RedisTickQueueMapper(name, _options.QueueCount);
         _cache = new SimpleQueueAdapterCache(services.GetOptionsByName<SimpleQueueCacheOptions>(name), name, _loggers);
+        _failures = new RedisTickDeliveryFailureHandler[_options.QueueCount];
+        for (var queue = 0; queue < _failures.Length; queue++)
+        {
+            _failures[queue] = new RedisTickDeliveryFailureHandler(_statistics);
+        }
     }
 
     /// <summary>Creates the factory of provider <paramref name="name"/> (Orleans calls this through the registration).</summary>
@@ -52,7 +58,8 @@ public sealed class RedisTickQueueAdapterFactory : IQueueAdapterFactory
 
     /// <inheritdoc />
     public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) => Task.FromResult<IQueueAdapter>(
-        new RedisTickQueueAdapter(_name, _mapper, () => _connection.GetAsync(_options.ConnectionString), _options, _statistics, _time, _loggers, _consumer));
+        new RedisTickQueueAdapter(
+            _name, _mapper, () => _connection.GetAsync(_options.ConnectionString), _options, _statistics, _time, _loggers, _consumer, _failures));
 
     /// <inheritdoc />
     public IQueueAdapterCache GetQueueAdapterCache() => _cache;
@@ -62,5 +69,5 @@ public sealed class RedisTickQueueAdapterFactory : IQueueAdapterFactory
 
     /// <inheritdoc />
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
-        Task.FromResult<IStreamFailureHandler>(new NoOpStreamDeliveryFailureHandler(false));
+        Task.FromResult<IStreamFailureHandler>(_failures[(int)queueId.GetNumericId()]);
 }

@@ -18,7 +18,8 @@ namespace Ticker.Streaming.Adapters;
 /// <see cref="RedisTickStreamOptions.ClaimMinIdle"/>) and delivers its whole pending list first, in id order; then new
 /// entries (XREADGROUP &gt;). Every <see cref="RedisTickStreamOptions.PendingSweepPeriod"/> it takes over entries left
 /// pending by other consumers since (a paused silo that read after losing the queue) and delivers them once nothing
-/// of its own is in flight, so the pulling agent's cache never receives an entry older than one it still holds.</para>
+/// of its own is in flight, so the pulling agent's cache never receives an entry older than one it still holds; an
+/// entry whose delivery Orleans gave up on (<see cref="RedisTickDeliveryFailureHandler"/>) is delivered again the same way.</para>
 /// <para>A read whose reply is lost may still have put entries in this consumer's pending list: the next read goes
 /// through the pending list after the last entry handed out, so none is stranded. Delivered entries are acknowledged
 /// in <see cref="MessagesDeliveredAsync(IList{IBatchContainer}, CancellationToken)"/> (the consumer completes a delivery
@@ -40,6 +41,7 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     private readonly Func<Task<IConnectionMultiplexer>> _connect;
     private readonly RedisTickStreamOptions _options;
     private readonly RedisTickStreamStatistics _statistics;
+    private readonly RedisTickDeliveryFailureHandler _failures;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RedisKey _key;
@@ -60,8 +62,9 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     /// <summary>Creates the receiver of <paramref name="queue"/>; nothing is read before <see cref="Initialize(TimeSpan, CancellationToken)"/>.</summary>
     public RedisTickQueueReceiver(
         int queue, string consumer, Func<Task<IConnectionMultiplexer>> connect, RedisTickStreamOptions options,
-        RedisTickStreamStatistics statistics, TimeProvider time, ILogger logger)
+        RedisTickStreamStatistics statistics, RedisTickDeliveryFailureHandler failures, TimeProvider time, ILogger logger)
     {
+        _failures = failures;
         _queue = queue;
         _key = TickerKeys.InputStream(queue);
         _consumer = consumer;
@@ -205,7 +208,8 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
 
     /// <summary>
     /// Every sweep period: takes over the entries idle for the minimum in other consumers' lists (XPENDING IDLE, then
-    /// XCLAIM), and once nothing of this receiver is in flight, reads its own pending list again from the start.
+    /// XCLAIM). Entries whose delivery failed are no longer in flight. When there were either, and once nothing of this
+    /// receiver is in flight, it reads its own pending list again from the start.
     /// </summary>
     private async Task SweepAsync()
     {
@@ -231,6 +235,14 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
                 _recoverFromStart |= claimed.Length > 0;
                 LogSwept(_logger, _queue, claimed.Length);
             }
+        }
+
+        while (_failures.TryTake(out var failed))
+        {
+            // Orleans dropped it from its cache without handing it back: no longer in flight, delivered again below.
+            Interlocked.Decrement(ref _inFlight);
+            _recoverFromStart = true;
+            LogDeliveryFailed(_logger, _queue, failed?.ToString() ?? "(no token)");
         }
 
         if (_recoverFromStart && _pendingCursor is null && Volatile.Read(ref _inFlight) == 0)
@@ -411,6 +423,9 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue}: acknowledging failed; repeated with the next read: {Reason}")]
     private static partial void LogAckFailed(ILogger logger, int queue, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue}: Orleans gave up delivering entry {Id}; it stays pending and is delivered again once nothing is in flight")]
+    private static partial void LogDeliveryFailed(ILogger logger, int queue, string id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue}: took over {Count} entries left pending by other consumers")]
     private static partial void LogSwept(ILogger logger, int queue, int count);

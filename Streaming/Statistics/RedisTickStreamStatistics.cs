@@ -16,6 +16,7 @@ public sealed class RedisTickStreamStatistics
     private long _trimmedUnread;
     private long _recreated;
     private long _readFailures;
+    private long _deliveryFailures;
 
     /// <summary>Entries the producer wrote (each once, also when a retry found it already written).</summary>
     public long EntriesWritten => Volatile.Read(ref _entriesWritten);
@@ -44,6 +45,9 @@ public sealed class RedisTickStreamStatistics
     /// <summary>Receiver reads that failed (Redis unreachable or an error); reading resumes after a backoff.</summary>
     public long ReadFailures => Volatile.Read(ref _readFailures);
 
+    /// <summary>Entries whose delivery Orleans gave up on (they stay pending and are delivered again).</summary>
+    public long DeliveryFailures => Volatile.Read(ref _deliveryFailures);
+
     /// <summary>Entries moved to the dead-letter stream for <paramref name="reason"/>.</summary>
     public long DeadLettered(DeadLetterReason reason) => Volatile.Read(ref _deadLettered[(int)reason]);
 
@@ -64,6 +68,8 @@ public sealed class RedisTickStreamStatistics
     internal void OnRecreated() => Interlocked.Increment(ref _recreated);
 
     internal void OnReadFailure() => Interlocked.Increment(ref _readFailures);
+
+    internal void OnDeliveryFailure() => Interlocked.Increment(ref _deliveryFailures);
 
     internal void OnDeadLettered(DeadLetterReason reason) => Interlocked.Increment(ref _deadLettered[(int)reason]);
 }

@@ -23,6 +23,7 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
 
     private readonly RedisTickStreamStatistics _statistics = new();
     private ConnectionMultiplexer _redis = null!;
+    private RedisTickDeliveryFailureHandler[] _failures = [];
 
     private IDatabase Db => _redis.GetDatabase();
 
@@ -161,6 +162,27 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
     }
 
     [Fact]
+    public async Task An_entry_whose_delivery_Orleans_gave_up_on_is_delivered_again_once_nothing_is_in_flight()
+    {
+        var adapter = Adapter(new RedisTickStreamOptions { QueueCount = Queues });
+        var receiver = adapter.CreateReceiver(QueueOf(adapter, 0));
+        await receiver.Initialize(TimeSpan.FromSeconds(5), CancellationToken.None);
+        await Publish(adapter, 0, 100);
+        await Publish(adapter, 0, 101);
+        var first = await ReadAsync(receiver, 2);
+
+        // The agent reports the failure and hands back only the other entry.
+        await _failures[0].OnDeliveryFailure(GuidId.GetNewGuidId(), "ticks", first[0].StreamId, first[0].SequenceToken);
+        await receiver.MessagesDeliveredAsync([first[1]], CancellationToken.None);
+        var again = await ReadAsync(receiver, 1);
+
+        Assert.Equal([100], again.Select(Price));
+        Assert.Equal(1, _statistics.DeliveryFailures);
+        await receiver.MessagesDeliveredAsync(again, CancellationToken.None);
+        Assert.Equal(0, (await Db.StreamPendingAsync(Queue0, TickerKeys.ConsumerGroup)).PendingMessageCount);
+    }
+
+    [Fact]
     public async Task A_deleted_stream_is_created_again_and_reading_goes_on()
     {
         var adapter = Adapter(new RedisTickStreamOptions { QueueCount = Queues });
@@ -290,13 +312,18 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
         }
     }
 
-    private RedisTickQueueAdapter Adapter(RedisTickStreamOptions options) => new(
-        "ticks",
-        new RedisTickQueueMapper("ticks", options.QueueCount),
-        () => Task.FromResult<IConnectionMultiplexer>(_redis),
-        options,
-        _statistics,
-        TimeProvider.System,
-        NullLoggerFactory.Instance,
-        "test-silo");
+    private RedisTickQueueAdapter Adapter(RedisTickStreamOptions options)
+    {
+        _failures = [.. Enumerable.Range(0, options.QueueCount).Select(_ => new RedisTickDeliveryFailureHandler(_statistics))];
+        return new(
+            "ticks",
+            new RedisTickQueueMapper("ticks", options.QueueCount),
+            () => Task.FromResult<IConnectionMultiplexer>(_redis),
+            options,
+            _statistics,
+            TimeProvider.System,
+            NullLoggerFactory.Instance,
+            "test-silo",
+            _failures);
+    }
 }
