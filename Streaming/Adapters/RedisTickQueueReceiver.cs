@@ -176,6 +176,7 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
         _redis ??= (await _connect().ConfigureAwait(false)).GetDatabase();
         await CreateGroupAsync().ConfigureAwait(false);
         var claimed = await ClaimFromOthersAsync().ConfigureAwait(false);
+        await ForgetIdleConsumersAsync().ConfigureAwait(false);
         _pendingCursor = Start;
         _nextSweep = _time.GetTimestamp() + Ticks(_options.PendingSweepPeriod);
         _initialized = true;
@@ -204,6 +205,21 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
         while (cursor != Start && !cursor.IsNullOrEmpty);
         _statistics.OnClaimed(claimed);
         return claimed;
+    }
+
+    /// <summary>
+    /// Removes the consumers with nothing pending (earlier silos, whose entries were just taken over) so the group
+    /// does not collect one consumer per silo incarnation. Safe for a live one: XREADGROUP creates it again.
+    /// </summary>
+    private async Task ForgetIdleConsumersAsync()
+    {
+        foreach (var consumer in await _redis!.StreamConsumerInfoAsync(_key, TickerKeys.ConsumerGroup).ConfigureAwait(false))
+        {
+            if (consumer.PendingMessageCount == 0 && consumer.Name != _consumer)
+            {
+                await _redis.StreamDeleteConsumerAsync(_key, TickerKeys.ConsumerGroup, consumer.Name).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>

@@ -126,6 +126,7 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
         Assert.Equal(orphaned.Select(e => e.Id.ToString()), delivered.Take(3).Select(c => ((RedisTickBatchContainer)c).EntryId.ToString()));
         Assert.Equal(3, _statistics.EntriesClaimed);
         Assert.Equal(5, (await Db.StreamPendingAsync(Queue0, TickerKeys.ConsumerGroup)).PendingMessageCount);
+        Assert.Equal(["test-silo"], (await Db.StreamConsumerInfoAsync(Queue0, TickerKeys.ConsumerGroup)).Select(c => c.Name.ToString()));
 
         await receiver.MessagesDeliveredAsync(delivered, CancellationToken.None);
 
