@@ -294,6 +294,9 @@ internal sealed partial class RedisTickQueueWriter
         {
             var groupsTask = redis.StreamGroupInfoAsync(_key);
             var infoTask = redis.StreamInfoAsync(_key);
+
+            // Both awaited together, so a failure of one never leaves the other unobserved.
+            await Task.WhenAll(groupsTask, infoTask).ConfigureAwait(false);
             groups = await groupsTask.ConfigureAwait(false);
             info = await infoTask.ConfigureAwait(false);
         }
