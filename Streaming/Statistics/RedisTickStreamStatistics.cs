@@ -1,0 +1,75 @@
+namespace Ticker.Streaming.Statistics;
+
+/// <summary>
+/// Counters of one Redis tick stream provider in this process (producer and receivers), for the metrics to read.
+/// Every counter only grows; all are updated with <see cref="Interlocked"/>.
+/// </summary>
+public sealed class RedisTickStreamStatistics
+{
+    private readonly long[] _deadLettered = new long[Enum.GetValues<DeadLetterReason>().Length];
+    private long _entriesWritten;
+    private long _writeRetries;
+    private long _throttleWaits;
+    private long _entriesRead;
+    private long _entriesAcked;
+    private long _entriesClaimed;
+    private long _trimmedUnread;
+    private long _recreated;
+    private long _readFailures;
+    private long _deliveryFailures;
+
+    /// <summary>Entries the producer wrote (each once, also when a retry found it already written).</summary>
+    public long EntriesWritten => Volatile.Read(ref _entriesWritten);
+
+    /// <summary>Producer attempts repeated after a Redis error, a lost reply or an id collision.</summary>
+    public long WriteRetries => Volatile.Read(ref _writeRetries);
+
+    /// <summary>Times the producer waited because a queue's backlog was at the bound.</summary>
+    public long ThrottleWaits => Volatile.Read(ref _throttleWaits);
+
+    /// <summary>Entries the receivers read (good and garbage).</summary>
+    public long EntriesRead => Volatile.Read(ref _entriesRead);
+
+    /// <summary>Entries acknowledged after delivery (XACK replies that removed a pending entry).</summary>
+    public long EntriesAcked => Volatile.Read(ref _entriesAcked);
+
+    /// <summary>Entries taken over from other consumers' pending lists.</summary>
+    public long EntriesClaimed => Volatile.Read(ref _entriesClaimed);
+
+    /// <summary>Entries trimmed or deleted from a stream before the group read or acknowledged them (lost ticks).</summary>
+    public long TrimmedUnread => Volatile.Read(ref _trimmedUnread);
+
+    /// <summary>Streams or consumer groups found missing (deleted) and created again.</summary>
+    public long Recreated => Volatile.Read(ref _recreated);
+
+    /// <summary>Receiver reads that failed (Redis unreachable or an error); reading resumes after a backoff.</summary>
+    public long ReadFailures => Volatile.Read(ref _readFailures);
+
+    /// <summary>Entries whose delivery Orleans gave up on (they stay pending and are delivered again).</summary>
+    public long DeliveryFailures => Volatile.Read(ref _deliveryFailures);
+
+    /// <summary>Entries moved to the dead-letter stream for <paramref name="reason"/>.</summary>
+    public long DeadLettered(DeadLetterReason reason) => Volatile.Read(ref _deadLettered[(int)reason]);
+
+    internal void OnWritten() => Interlocked.Increment(ref _entriesWritten);
+
+    internal void OnWriteRetry() => Interlocked.Increment(ref _writeRetries);
+
+    internal void OnThrottleWait() => Interlocked.Increment(ref _throttleWaits);
+
+    internal void OnRead(int entries) => Interlocked.Add(ref _entriesRead, entries);
+
+    internal void OnAcked(long entries) => Interlocked.Add(ref _entriesAcked, entries);
+
+    internal void OnClaimed(int entries) => Interlocked.Add(ref _entriesClaimed, entries);
+
+    internal void OnTrimmedUnread(long entries) => Interlocked.Add(ref _trimmedUnread, entries);
+
+    internal void OnRecreated() => Interlocked.Increment(ref _recreated);
+
+    internal void OnReadFailure() => Interlocked.Increment(ref _readFailures);
+
+    internal void OnDeliveryFailure() => Interlocked.Increment(ref _deliveryFailures);
+
+    internal void OnDeadLettered(DeadLetterReason reason) => Interlocked.Increment(ref _deadLettered[(int)reason]);
+}
