@@ -116,9 +116,9 @@ public sealed class DashboardUnitTests
     }
 
     [Fact]
-    public void Every_metric_a_query_uses_is_one_the_catalog_exports()
+    public async Task Every_metric_a_query_uses_is_one_the_catalog_exports()
     {
-        var exported = ExportedMetricNames.All;
+        var exported = await ExportedMetricNames.GetAllAsync();
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var query in DashboardQueries.Load())
         {
@@ -140,9 +140,9 @@ public sealed class DashboardUnitTests
     }
 
     [Fact]
-    public void Every_alert_expression_uses_only_exported_metrics()
+    public async Task Every_alert_expression_uses_only_exported_metrics()
     {
-        var exported = ExportedMetricNames.All;
+        var exported = await ExportedMetricNames.GetAllAsync();
         foreach (var rule in AlertRuleFile.Load())
         {
             foreach (var name in DashboardQueries.MetricNames(rule.Expr))

@@ -3,20 +3,20 @@ using Ticker.Tests.Silo.Metrics;
 namespace Ticker.Tests.Monitoring;
 
 /// <summary>
-/// The sample names the silo exports, derived from the code: the catalog is recorded into and rendered by the
-/// exporter, and every sample name of the exposition is collected (so histograms contribute their
+/// The sample names the silo exports, derived from the code: the catalog is recorded into and its registry
+/// rendered, and every sample name of the exposition is collected (so histograms contribute their
 /// <c>_bucket</c>, <c>_sum</c> and <c>_count</c>). <c>up</c> is added: Prometheus writes it for every target.
 /// </summary>
 internal static class ExportedMetricNames
 {
-    private static readonly Lazy<IReadOnlySet<string>> Names = new(Create);
+    private static readonly Lazy<Task<IReadOnlySet<string>>> Names = new(CreateAsync);
 
-    public static IReadOnlySet<string> All => Names.Value;
+    public static Task<IReadOnlySet<string>> GetAllAsync() => Names.Value;
 
-    private static HashSet<string> Create()
+    private static async Task<IReadOnlySet<string>> CreateAsync()
     {
         using var provider = CatalogRecorder.CreateProvider();
-        var text = CatalogRecorder.RecordEverything(provider).Render();
+        var text = await CatalogRecorder.RecordEverything(provider).RenderAsync();
         var names = new HashSet<string>(StringComparer.Ordinal) { "up" };
         foreach (var line in text.Split('\n'))
         {
