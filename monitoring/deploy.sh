@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # monitoring/deploy.sh — validate and deploy the ticker's monitoring:
-#   1. checks the alert rules (promtool check rules), runs their unit tests (promtool test rules) and checks
+#   1. checks the rule files (alerts/tick-processing-alerts.yml, alerts/cluster-alerts.yml, alerts/slo-rules.yml) with
+#      promtool check rules, runs their unit tests (promtool test rules on each *.test.yml) and checks
 #      prometheus.yml (promtool check config);
-#   2. installs the rules into PROMETHEUS_RULES_DIR (when set) and reloads Prometheus (POST $PROMETHEUS_URL/-/reload;
+#   2. installs the rule files into PROMETHEUS_RULES_DIR (when set) and reloads Prometheus (POST $PROMETHEUS_URL/-/reload;
 #      Prometheus must run with --web.enable-lifecycle);
 #   3. imports the Grafana dashboard through Grafana's HTTP API (POST $GRAFANA_URL/api/dashboards/db).
 #
@@ -19,8 +20,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-rules="$here/alerts/tick-processing-alerts.yml"
-rule_tests="$here/alerts/tick-processing-alerts.test.yml"
+rule_files=("$here/alerts/tick-processing-alerts.yml" "$here/alerts/cluster-alerts.yml" "$here/alerts/slo-rules.yml")
 dashboard="$here/grafana/tick-processing-dashboard.json"
 check_only=0
 [[ "${1:-}" == "--check" ]] && check_only=1
@@ -29,8 +29,11 @@ fail() { echo "deploy: $*" >&2; exit 1; }
 command -v promtool >/dev/null 2>&1 || fail "promtool not found (Debian: apt-get install prometheus)"
 
 # 1. Validate.
-promtool check rules "$rules" >&2 || fail "alert rules are invalid"
-(cd "$(dirname "$rule_tests")" && promtool test rules "$(basename "$rule_tests")") >&2 || fail "alert rule tests failed"
+for rules in "${rule_files[@]}"; do
+  promtool check rules "$rules" >&2 || fail "rules in $(basename "$rules") are invalid"
+  rule_tests="${rules%.yml}.test.yml"
+  (cd "$(dirname "$rule_tests")" && promtool test rules "$(basename "$rule_tests")") >&2 || fail "rule tests in $(basename "$rule_tests") failed"
+done
 promtool check config "$here/prometheus.yml" >&2 || fail "prometheus.yml is invalid"
 echo "rules: valid, tests pass"
 ((check_only)) && exit 0
@@ -40,15 +43,17 @@ command -v curl >/dev/null 2>&1 || fail "curl not found"
 # 2. Install the rules and reload Prometheus.
 if [[ -n "${PROMETHEUS_RULES_DIR:-}" ]]; then
   mkdir -p "$PROMETHEUS_RULES_DIR"
-  target="$PROMETHEUS_RULES_DIR/$(basename "$rules")"
-  if [[ -n "${RUNBOOK_BASE_URL:-}" ]]; then
-    sed "s|runbook_url: \"monitoring/README.md|runbook_url: \"${RUNBOOK_BASE_URL}|" "$rules" >"$target.tmp"
-  else
-    cp "$rules" "$target.tmp"
-  fi
-  promtool check rules "$target.tmp" >&2 || fail "installed rules are invalid (check RUNBOOK_BASE_URL)"
-  mv "$target.tmp" "$target"
-  echo "rules: installed in $target"
+  for rules in "${rule_files[@]}"; do
+    target="$PROMETHEUS_RULES_DIR/$(basename "$rules")"
+    if [[ -n "${RUNBOOK_BASE_URL:-}" ]]; then
+      sed "s|runbook_url: \"monitoring/README.md|runbook_url: \"${RUNBOOK_BASE_URL}|" "$rules" >"$target.tmp"
+    else
+      cp "$rules" "$target.tmp"
+    fi
+    promtool check rules "$target.tmp" >&2 || fail "installed rules are invalid (check RUNBOOK_BASE_URL)"
+    mv "$target.tmp" "$target"
+    echo "rules: installed in $target"
+  done
 fi
 
 if [[ "${SKIP_PROMETHEUS:-0}" != 1 ]]; then
