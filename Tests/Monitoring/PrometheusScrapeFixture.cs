@@ -26,6 +26,10 @@ public sealed class PrometheusScrapeFixture : IAsyncLifetime
 
         _prometheus = await PrometheusServer.StartAsync(new PrometheusServerOptions { Targets = [_silo.Target], RuleFiles = rules });
         await _prometheus.WaitForTargetsAsync(scrapes: 5);
+        await _prometheus.WaitUntilAsync(
+            async () => await _prometheus.CountResultsAsync("slo:tick_freshness:error_ratio_rate30d") > 0,
+            TimeSpan.FromSeconds(30),
+            "the SLO rules to record their first ratios");
     }
 
     public async Task DisposeAsync()
