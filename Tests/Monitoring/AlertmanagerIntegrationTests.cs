@@ -49,13 +49,18 @@ public sealed class AlertmanagerIntegrationTests
     public async Task A_critical_alert_reaches_its_receiver_and_mutes_the_matching_warning()
     {
         await using var webhook = await WebhookReceiver.StartAsync();
-        await using var alertmanager = await AlertmanagerServer.StartAsync();
-        await DeployAsync(alertmanager, webhook);
 
-        await alertmanager.PostAlertsAsync(
-            Alert("CriticalTickProcessingLatency", "critical", "silo-a"),
-            Alert("HighTickProcessingLatency", "warning", "silo-a"),
-            Alert("HighTickProcessingLatency", "warning", "silo-b"));
+        // deploy.sh writes the configuration with the receivers' URLs; Alertmanager starts on it (the reload is
+        // exercised by the end-to-end test below).
+        var config = Path.Combine(Path.GetTempPath(), "ticker-am-" + Guid.NewGuid().ToString("N"), "alertmanager.yml");
+        var deploy = await RunDeployAsync(config, webhook, alertmanagerUrl: null);
+        Assert.True(deploy.ExitCode == 0, deploy.ToString());
+        await using var alertmanager = await AlertmanagerServer.StartAsync(config);
+        Directory.Delete(Path.GetDirectoryName(config)!, recursive: true);
+
+        await alertmanager.PostAlertsAsync(Alert("CriticalTickProcessingLatency", "critical", "silo-a"));
+        await alertmanager.WaitUntilAsync(async () => (await alertmanager.GetAlertsAsync()).Count == 1, TimeSpan.FromSeconds(30), "the critical alert to be stored");
+        await alertmanager.PostAlertsAsync(Alert("HighTickProcessingLatency", "warning", "silo-a"), Alert("HighTickProcessingLatency", "warning", "silo-b"));
 
         // The warning of silo-b goes to the warning receiver (after the route's 30 s group wait); silo-a's warning is
         // inhibited by its critical, which went to the critical receiver.
@@ -117,23 +122,36 @@ public sealed class AlertmanagerIntegrationTests
         Assert.DoesNotContain(webhook.AlertsOn("/warning"), a => a.Labels["alertname"] == "TickProcessorDown");
     }
 
+    /// <summary>Runs deploy.sh for Alertmanager only: writes the configuration to <paramref name="config"/>, reloads <paramref name="alertmanagerUrl"/> unless null.</summary>
+    private static Task<ExternalTool.ToolResult> RunDeployAsync(string config, WebhookReceiver webhook, Uri? alertmanagerUrl)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ALERTMANAGER_CONFIG"] = config,
+            ["ALERTMANAGER_CRITICAL_WEBHOOK_URL"] = webhook.CriticalUrl.ToString(),
+            ["ALERTMANAGER_WARNING_WEBHOOK_URL"] = webhook.WarningUrl.ToString(),
+            ["SKIP_PROMETHEUS"] = "1",
+            ["SKIP_GRAFANA"] = "1",
+        };
+        if (alertmanagerUrl is null)
+        {
+            environment["SKIP_ALERTMANAGER"] = "1";
+        }
+        else
+        {
+            environment["ALERTMANAGER_URL"] = alertmanagerUrl.ToString();
+        }
+
+        return ExternalTool.RunAsync(ExternalTool.Find("bash"), [RepositoryPaths.DeployScript], environment: environment);
+    }
+
     private static Dictionary<string, string> Alert(string name, string severity, string instance)
         => new() { ["alertname"] = name, ["severity"] = severity, ["instance"] = instance, ["job"] = "ticker" };
 
     /// <summary>Installs monitoring/alertmanager.yml with deploy.sh, the receivers pointing at the local webhook, and reloads.</summary>
     private static async Task DeployAsync(AlertmanagerServer alertmanager, WebhookReceiver webhook)
     {
-        var result = await ExternalTool.RunAsync(
-            ExternalTool.Find("bash"), [RepositoryPaths.DeployScript],
-            environment: new Dictionary<string, string>
-            {
-                ["ALERTMANAGER_CONFIG"] = alertmanager.ConfigPath,
-                ["ALERTMANAGER_CRITICAL_WEBHOOK_URL"] = webhook.CriticalUrl.ToString(),
-                ["ALERTMANAGER_WARNING_WEBHOOK_URL"] = webhook.WarningUrl.ToString(),
-                ["ALERTMANAGER_URL"] = alertmanager.BaseAddress.ToString(),
-                ["SKIP_PROMETHEUS"] = "1",
-                ["SKIP_GRAFANA"] = "1",
-            });
+        var result = await RunDeployAsync(alertmanager.ConfigPath, webhook, alertmanager.BaseAddress);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("alertmanager: reloaded", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains(webhook.CriticalUrl.ToString(), await alertmanager.GetLoadedConfigAsync(), StringComparison.Ordinal);

@@ -9,7 +9,8 @@ namespace Ticker.Tests.Monitoring;
 
 /// <summary>
 /// A real Alertmanager (Debian's <c>prometheus-alertmanager</c>) on a free loopback port, without clustering, reading
-/// its configuration from <see cref="ConfigPath"/> (a copy of monitoring/alertmanager.yml until deploy.sh installs one).
+/// its configuration from <see cref="ConfigPath"/> (a copy of the given file, by default monitoring/alertmanager.yml,
+/// until deploy.sh installs one).
 /// </summary>
 internal sealed class AlertmanagerServer : IAsyncDisposable
 {
@@ -47,13 +48,13 @@ internal sealed class AlertmanagerServer : IAsyncDisposable
         }
     }
 
-    public static async Task<AlertmanagerServer> StartAsync()
+    public static async Task<AlertmanagerServer> StartAsync(string? config = null)
     {
         var binary = ExternalTool.Find("prometheus-alertmanager");
         var directory = Path.Combine(Path.GetTempPath(), "ticker-alertmanager-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var configPath = Path.Combine(directory, "alertmanager.yml");
-        File.Copy(RepositoryPaths.AlertmanagerConfig, configPath);
+        File.Copy(config ?? RepositoryPaths.AlertmanagerConfig, configPath);
 
         var port = FreePort();
         var start = new ProcessStartInfo(binary)
