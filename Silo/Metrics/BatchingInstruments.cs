@@ -1,10 +1,10 @@
+using Prometheus;
 using Ticker.Grains.Batching;
-using System.Diagnostics.Metrics;
 
 namespace Ticker.Silo.Metrics;
 
 /// <summary>
-/// Tick batcher metrics (meter <see cref="MeterName"/>): what each flush wrote, why and how fast, the fill rate and
+/// Tick batcher metrics (prometheus-net): what each flush wrote, why and how fast, the fill rate and
 /// the snapshots waiting in batches.
 /// </summary>
 /// <remarks>
@@ -14,9 +14,6 @@ namespace Ticker.Silo.Metrics;
 /// </remarks>
 public sealed class BatchingInstruments
 {
-    /// <summary>The meter's name.</summary>
-    public const string MeterName = "Ticker.Batching";
-
     /// <summary>Counter <c>{batch_type}</c>: snapshots written by batch flushes.</summary>
     public const string TicksPublishedTotal = "ticks_published_total";
 
@@ -37,47 +34,50 @@ public sealed class BatchingInstruments
 
     private const string BatchTypeKey = "batch_type";
     private const string ReasonKey = "reason";
+    private const int BatchTypes = 2;
 
-    private static readonly KeyValuePair<string, object?>[] BatchTypeTags =
-    [
-        new(BatchTypeKey, "underlying"),
-        new(BatchTypeKey, "options"),
-    ];
+    // Per batch type, a cache line apart: items flushed and capacity offered since the last scrape.
+    private const int CellStride = 16;
 
-    private static readonly KeyValuePair<string, object?>[] ReasonTags = CreateReasonTags();
+    private static readonly string[] BatchTypeLabels = ["underlying", "options"];
 
-    private readonly Counter<long> _published;
-    private readonly Histogram<long> _size;
-    private readonly Histogram<double> _latency;
-    private readonly Counter<long> _flushed;
+    private readonly Counter.Child[] _published = new Counter.Child[BatchTypes];
+    private readonly Histogram.Child[] _size = new Histogram.Child[BatchTypes];
+    private readonly Histogram.Child[] _latency = new Histogram.Child[BatchTypes];
+    private readonly Counter.Child[][] _flushed = new Counter.Child[BatchTypes][];
+    private readonly Gauge _fillRate;
+    private readonly Gauge.Child[] _pendingSize = new Gauge.Child[BatchTypes];
     private readonly GaugeSources[] _pending = [new(), new()];
+    private readonly long[] _fill = new long[BatchTypes * 2 * CellStride];
 
-    // Per batch type, at CellStride spacing: items flushed and capacity offered since the last collection.
-    private readonly long[] _fill = new long[2 * 2 * Stripes.CellStride];
-    private readonly double[] _lastFillRate = [double.NaN, double.NaN];
-
-    /// <summary>Creates the instruments on the meter <see cref="MeterName"/> of <paramref name="meterFactory"/>.</summary>
-    public BatchingInstruments(IMeterFactory meterFactory)
+    /// <summary>Creates the metrics in <paramref name="registry"/>; the gauges are read when it is scraped.</summary>
+    public BatchingInstruments(CollectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
-        _published = meter.CreateCounter<long>(TicksPublishedTotal, "{snapshot}", "Total snapshots published by batch flushes, by batch type.");
-        _size = meter.CreateHistogram(TickBatchSize, "{snapshot}", "Number of snapshots in each flushed batch, by batch type.",
-            tags: null, advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = MetricsCatalog.BatchSizeBuckets });
-        _latency = meter.CreateHistogram(TickBatchFlushLatencySeconds, "s", "Time to flush a batch to the snapshot sink, by batch type.",
-            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricsCatalog.MillisecondLatencyBuckets });
-        _flushed = meter.CreateCounter<long>(TickBatchesFlushedTotal, "{batch}", "Total batches flushed, by batch type and reason (window, size, idle, shutdown, disabled).");
-        meter.CreateObservableGauge(TickBatchFillRate, ObserveFillRate, null, "Batch size over maximum batch size, averaged over the flushes since the previous scrape (0..1), by batch type.");
-        meter.CreateObservableGauge(TickBatchPendingSize, ObservePending, "{snapshot}", "Snapshots waiting in batches, by batch type.");
-
-        foreach (var batchType in BatchTypeTags)
+        var factory = MetricsCatalog.CreateFactory(registry);
+        var published = factory.CreateCounter(TicksPublishedTotal, "Total snapshots published by batch flushes, by batch type.", [BatchTypeKey]);
+        var size = factory.CreateHistogram(TickBatchSize, "Number of snapshots in each flushed batch, by batch type.",
+            [BatchTypeKey], new HistogramConfiguration { Buckets = MetricsCatalog.BatchSizeBuckets });
+        var latency = factory.CreateHistogram(TickBatchFlushLatencySeconds, "Time to flush a batch to the snapshot sink, by batch type.",
+            [BatchTypeKey], new HistogramConfiguration { Buckets = MetricsCatalog.MillisecondLatencyBuckets });
+        var flushed = factory.CreateCounter(TickBatchesFlushedTotal, "Total batches flushed, by batch type and reason (window, size, idle, shutdown, disabled).", [BatchTypeKey, ReasonKey]);
+        _fillRate = factory.CreateGauge(TickBatchFillRate, "Batch size over maximum batch size, averaged over the flushes since the previous scrape (0..1), by batch type.", [BatchTypeKey]);
+        var pendingSize = factory.CreateGauge(TickBatchPendingSize, "Snapshots waiting in batches, by batch type.", [BatchTypeKey]);
+        var reasons = Enum.GetValues<FlushReason>();
+        for (var type = 0; type < BatchTypes; type++)
         {
-            _published.Add(0, batchType);
-            foreach (var reason in ReasonTags)
+            var label = BatchTypeLabels[type];
+            _published[type] = published.WithLabels(label);
+            _size[type] = size.WithLabels(label);
+            _latency[type] = latency.WithLabels(label);
+            _pendingSize[type] = pendingSize.WithLabels(label);
+            _flushed[type] = new Counter.Child[reasons.Length];
+            foreach (var reason in reasons)
             {
-                _flushed.Add(0, batchType, reason);
+                _flushed[type][(int)reason] = flushed.WithLabels(label, EnumLabel<FlushReason>.Of(reason));
             }
         }
+
+        registry.AddBeforeCollectCallback(UpdateGauges);
     }
 
     /// <summary>The metric names this class exports.</summary>
@@ -95,16 +95,16 @@ public sealed class BatchingInstruments
     /// <remarks>Allocates nothing.</remarks>
     public void RecordFlush(BatchType batchType, FlushReason reason, int size, int capacity, double elapsedSeconds)
     {
-        var type = (uint)batchType < 2u ? (int)batchType : 0;
-        var typeTag = BatchTypeTags[type];
-        _published.Add(size, typeTag);
-        _size.Record(size, typeTag);
-        _latency.Record(elapsedSeconds, typeTag);
-        _flushed.Add(1, typeTag, (uint)reason < (uint)ReasonTags.Length ? ReasonTags[(int)reason] : ReasonTags[0]);
+        var type = (uint)batchType < BatchTypes ? (int)batchType : 0;
+        _published[type].Inc(size);
+        _size[type].Observe(size);
+        _latency[type].Observe(elapsedSeconds);
+        var flushed = _flushed[type];
+        flushed[(uint)reason < (uint)flushed.Length ? (int)reason : 0].Inc();
         if (capacity > 0)
         {
-            Interlocked.Add(ref _fill[type * 2 * Stripes.CellStride], Math.Min(size, capacity));
-            Interlocked.Add(ref _fill[((type * 2) + 1) * Stripes.CellStride], capacity);
+            Interlocked.Add(ref _fill[type * 2 * CellStride], Math.Min(size, capacity));
+            Interlocked.Add(ref _fill[((type * 2) + 1) * CellStride], capacity);
         }
     }
 
@@ -113,45 +113,21 @@ public sealed class BatchingInstruments
     /// Dispose the result when the batcher stops.
     /// </summary>
     public IDisposable ObservePendingSize(BatchType batchType, Func<long> pending)
-        => _pending[(uint)batchType < 2u ? (int)batchType : 0].Add(pending);
+        => _pending[(uint)batchType < BatchTypes ? (int)batchType : 0].Add(pending);
 
-    private static KeyValuePair<string, object?>[] CreateReasonTags()
+    private void UpdateGauges()
     {
-        var values = Enum.GetValues<FlushReason>();
-        var tags = new KeyValuePair<string, object?>[values.Length];
-        foreach (var value in values)
+        for (var type = 0; type < BatchTypes; type++)
         {
-            tags[(int)value] = new(ReasonKey, EnumLabel<FlushReason>.Of(value));
-        }
+            _pendingSize[type].Set(_pending[type].Sum());
 
-        return tags;
-    }
-
-    private IEnumerable<Measurement<double>> ObserveFillRate()
-    {
-        // Called under the exporter's collection lock, so the reset below and the last values need no lock of their own.
-        var measurements = new List<Measurement<double>>(2);
-        for (var type = 0; type < 2; type++)
-        {
-            var filled = Interlocked.Exchange(ref _fill[type * 2 * Stripes.CellStride], 0);
-            var offered = Interlocked.Exchange(ref _fill[((type * 2) + 1) * Stripes.CellStride], 0);
+            // A batch type without flushes since the previous scrape keeps its last fill rate (none before the first).
+            var filled = Interlocked.Exchange(ref _fill[type * 2 * CellStride], 0);
+            var offered = Interlocked.Exchange(ref _fill[((type * 2) + 1) * CellStride], 0);
             if (offered > 0)
             {
-                _lastFillRate[type] = Math.Clamp((double)filled / offered, 0, 1);
-            }
-
-            if (!double.IsNaN(_lastFillRate[type]))
-            {
-                measurements.Add(new Measurement<double>(_lastFillRate[type], BatchTypeTags[type]));
+                _fillRate.WithLabels(BatchTypeLabels[type]).Set(Math.Clamp((double)filled / offered, 0, 1));
             }
         }
-
-        return measurements;
     }
-
-    private IEnumerable<Measurement<long>> ObservePending() =>
-    [
-        new Measurement<long>(_pending[0].Sum(), BatchTypeTags[0]),
-        new Measurement<long>(_pending[1].Sum(), BatchTypeTags[1]),
-    ];
 }

@@ -1,13 +1,10 @@
-using System.Diagnostics.Metrics;
+using Prometheus;
 
 namespace Ticker.Silo.Metrics;
 
-/// <summary>Cluster metrics (meter <see cref="MeterName"/>): shards owned, live silos, takeovers and lost leases.</summary>
+/// <summary>Cluster metrics (prometheus-net): shards owned, live silos, silos declared dead, takeovers and lost leases.</summary>
 public sealed class ClusterInstruments
 {
-    /// <summary>The meter's name.</summary>
-    public const string MeterName = "Ticker.Cluster";
-
     /// <summary>Gauge: shards whose lease this silo holds.</summary>
     public const string ClusterOwnedShards = "cluster_owned_shards";
 
@@ -20,36 +17,41 @@ public sealed class ClusterInstruments
     /// <summary>Counter: leases this silo failed to renew in time and so lost.</summary>
     public const string ClusterLeasesLostTotal = "cluster_leases_lost_total";
 
-    private readonly Counter<long> _takeovers;
-    private readonly Counter<long> _leasesLost;
-    private int _ownedShards;
-    private int _liveSilos;
+    /// <summary>Counter: silos this silo saw declared dead in the cluster's membership (each silo counts each death once).</summary>
+    public const string ClusterSilosDeclaredDeadTotal = "cluster_silos_declared_dead_total";
 
-    /// <summary>Creates the instruments on the meter <see cref="MeterName"/> of <paramref name="meterFactory"/>.</summary>
-    public ClusterInstruments(IMeterFactory meterFactory)
+    private readonly Counter _declaredDead;
+    private readonly Counter _takeovers;
+    private readonly Counter _leasesLost;
+    private readonly Gauge _ownedShards;
+    private readonly Gauge _liveSilos;
+
+    /// <summary>Creates the metrics in <paramref name="registry"/>.</summary>
+    public ClusterInstruments(CollectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
-        meter.CreateObservableGauge(ClusterOwnedShards, () => Volatile.Read(ref _ownedShards), "{shard}", "Number of tick stream shards this silo owns.");
-        meter.CreateObservableGauge(ClusterLiveSilos, () => Volatile.Read(ref _liveSilos), "{silo}", "Number of live silos in the cluster, as this silo sees them.");
-        _takeovers = meter.CreateCounter<long>(ClusterShardTakeoversTotal, "{shard}", "Total shards taken over from silos whose lease expired.");
-        _leasesLost = meter.CreateCounter<long>(ClusterLeasesLostTotal, "{lease}", "Total shard leases this silo lost because it could not renew them in time.");
-        _takeovers.Add(0);
-        _leasesLost.Add(0);
+        var factory = MetricsCatalog.CreateFactory(registry);
+        _ownedShards = factory.CreateGauge(ClusterOwnedShards, "Number of tick stream shards this silo owns.");
+        _liveSilos = factory.CreateGauge(ClusterLiveSilos, "Number of live silos in the cluster, as this silo sees them.");
+        _takeovers = factory.CreateCounter(ClusterShardTakeoversTotal, "Total shards taken over from silos whose lease expired.");
+        _leasesLost = factory.CreateCounter(ClusterLeasesLostTotal, "Total shard leases this silo lost because it could not renew them in time.");
+        _declaredDead = factory.CreateCounter(ClusterSilosDeclaredDeadTotal, "Total silos seen declared dead in the cluster membership.");
     }
 
     /// <summary>The metric names this class exports.</summary>
-    public static IReadOnlyList<string> MetricNames { get; } = [ClusterOwnedShards, ClusterLiveSilos, ClusterShardTakeoversTotal, ClusterLeasesLostTotal];
+    public static IReadOnlyList<string> MetricNames { get; } = [ClusterOwnedShards, ClusterLiveSilos, ClusterShardTakeoversTotal, ClusterLeasesLostTotal, ClusterSilosDeclaredDeadTotal];
 
     /// <summary>Sets the number of shards this silo owns.</summary>
-    public void SetOwnedShards(int count) => Volatile.Write(ref _ownedShards, count);
+    public void SetOwnedShards(int count) => _ownedShards.Set(count);
 
     /// <summary>Sets the number of live silos.</summary>
-    public void SetLiveSilos(int count) => Volatile.Write(ref _liveSilos, count);
+    public void SetLiveSilos(int count) => _liveSilos.Set(count);
 
     /// <summary>Records a shard taken over.</summary>
-    public void RecordTakeover() => _takeovers.Add(1);
+    public void RecordTakeover() => _takeovers.Inc();
 
     /// <summary>Records a lease lost.</summary>
-    public void RecordLeaseLost() => _leasesLost.Add(1);
+    public void RecordLeaseLost() => _leasesLost.Inc();
+
+    /// <summary>Records silos newly seen declared dead.</summary>
+    public void RecordSilosDeclaredDead(int count) => _declaredDead.Inc(count);
 }

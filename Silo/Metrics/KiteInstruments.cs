@@ -1,17 +1,15 @@
-using System.Diagnostics.Metrics;
+using System.Collections.Concurrent;
+using Prometheus;
 
 namespace Ticker.Silo.Metrics;
 
 /// <summary>
-/// Kite WebSocket ingestion metrics (meter <see cref="MeterName"/>): frames and ticks received, decode errors,
+/// Kite WebSocket ingestion metrics (prometheus-net): frames and ticks received, decode errors,
 /// reconnects, stale connections and open connections.
 /// </summary>
 /// <remarks>Recorded per frame, not per tick; each method allocates nothing.</remarks>
 public sealed class KiteInstruments
 {
-    /// <summary>The meter's name.</summary>
-    public const string MeterName = "Ticker.Kite";
-
     /// <summary>Counter <c>{kind}</c>: WebSocket frames received (ticks, heartbeat, text).</summary>
     public const string KiteFramesReceivedTotal = "kite_frames_received_total";
 
@@ -33,35 +31,30 @@ public sealed class KiteInstruments
     private const string KindKey = "kind";
     private const string ReasonKey = "reason";
 
-    private static readonly KeyValuePair<string, object?>[] KindTags = CreateKindTags();
+    private readonly Counter.Child[] _frames;
+    private readonly Counter _ticks;
+    private readonly Counter _decodeErrors;
+    private readonly ConcurrentDictionary<string, Counter.Child> _decodeReasons = new(StringComparer.Ordinal);
+    private readonly Counter _reconnects;
+    private readonly Counter _stale;
+    private readonly Gauge _connections;
 
-    private readonly Counter<long> _frames;
-    private readonly Counter<long> _ticks;
-    private readonly Counter<long> _decodeErrors;
-    private readonly Counter<long> _reconnects;
-    private readonly Counter<long> _stale;
-    private int _connections;
-
-    /// <summary>Creates the instruments on the meter <see cref="MeterName"/> of <paramref name="meterFactory"/>.</summary>
-    public KiteInstruments(IMeterFactory meterFactory)
+    /// <summary>Creates the metrics in <paramref name="registry"/>.</summary>
+    public KiteInstruments(CollectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
-        _frames = meter.CreateCounter<long>(KiteFramesReceivedTotal, "{frame}", "Total WebSocket frames received from Kite, by kind (ticks, heartbeat, text).");
-        _ticks = meter.CreateCounter<long>(KiteTicksReceivedTotal, "{tick}", "Total tick packets decoded from Kite binary frames.");
-        _decodeErrors = meter.CreateCounter<long>(KiteDecodeErrorsTotal, "{error}", "Total Kite frames or packets that could not be decoded, by reason.");
-        _reconnects = meter.CreateCounter<long>(KiteWebsocketReconnectsTotal, "{reconnect}", "Total reconnections of Kite WebSocket connections.");
-        _stale = meter.CreateCounter<long>(KiteWebsocketStaleConnectionsTotal, "{connection}", "Total Kite WebSocket connections dropped as stale (no data or heartbeat in time).");
-        meter.CreateObservableGauge(KiteWebsocketConnections, () => Volatile.Read(ref _connections), "{connection}", "Open Kite WebSocket connections.");
-
-        foreach (var tag in KindTags)
+        var factory = MetricsCatalog.CreateFactory(registry);
+        var frames = factory.CreateCounter(KiteFramesReceivedTotal, "Total WebSocket frames received from Kite, by kind (ticks, heartbeat, text).", [KindKey]);
+        _ticks = factory.CreateCounter(KiteTicksReceivedTotal, "Total tick packets decoded from Kite binary frames.");
+        _decodeErrors = factory.CreateCounter(KiteDecodeErrorsTotal, "Total Kite frames or packets that could not be decoded, by reason.", [ReasonKey]);
+        _reconnects = factory.CreateCounter(KiteWebsocketReconnectsTotal, "Total reconnections of Kite WebSocket connections.");
+        _stale = factory.CreateCounter(KiteWebsocketStaleConnectionsTotal, "Total Kite WebSocket connections dropped as stale (no data or heartbeat in time).");
+        _connections = factory.CreateGauge(KiteWebsocketConnections, "Open Kite WebSocket connections.");
+        var kinds = Enum.GetValues<KiteFrameKind>();
+        _frames = new Counter.Child[kinds.Length];
+        foreach (var kind in kinds)
         {
-            _frames.Add(0, tag);
+            _frames[(int)kind] = frames.WithLabels(EnumLabel<KiteFrameKind>.Of(kind));
         }
-
-        _ticks.Add(0);
-        _reconnects.Add(0);
-        _stale.Add(0);
     }
 
     /// <summary>The metric names this class exports.</summary>
@@ -71,55 +64,48 @@ public sealed class KiteInstruments
         KiteWebsocketStaleConnectionsTotal, KiteWebsocketConnections,
     ];
 
-    /// <summary>Records a frame received and the tick packets it carried.</summary>
+    /// <summary>Records a frame and the ticks it carried.</summary>
     /// <remarks>Allocates nothing.</remarks>
     public void RecordFrame(KiteFrameKind kind, int ticks)
     {
-        _frames.Add(1, KindTags[(uint)kind < (uint)KindTags.Length ? (int)kind : (int)KiteFrameKind.Text]);
+        _frames[(uint)kind < (uint)_frames.Length ? (int)kind : (int)KiteFrameKind.Text].Inc();
         if (ticks > 0)
         {
-            _ticks.Add(ticks);
+            _ticks.Inc(ticks);
         }
     }
 
-    /// <summary>Records a decode error; the label is the reason's member name in snake_case.</summary>
-    /// <remarks>Allocates nothing.</remarks>
+    /// <summary>Records a decode error; its label is the member name in snake_case.</summary>
+    /// <remarks>Allocates nothing once the reason has been seen.</remarks>
     public void RecordDecodeError<TReason>(TReason reason)
         where TReason : struct, Enum
         => RecordDecodeError(EnumLabel<TReason>.Of(reason));
 
-    /// <summary>Records a decode error.</summary>
-    /// <param name="reason">A constant, low-cardinality reason.</param>
-    /// <remarks>Allocates nothing.</remarks>
-    public void RecordDecodeError(string reason) => _decodeErrors.Add(1, new KeyValuePair<string, object?>(ReasonKey, reason));
+    /// <summary>Records a decode error with a constant, low-cardinality reason.</summary>
+    /// <remarks>Allocates nothing once the reason has been seen.</remarks>
+    public void RecordDecodeError(string reason) => DecodeReason(reason).Inc();
 
     /// <summary>Creates the <c>kite_decode_errors_total</c> series of each reason at zero.</summary>
     public void InitializeDecodeReasons(IEnumerable<string> reasons)
     {
+        ArgumentNullException.ThrowIfNull(reasons);
         foreach (var reason in reasons)
         {
-            _decodeErrors.Add(0, new KeyValuePair<string, object?>(ReasonKey, reason));
+            _ = DecodeReason(reason);
         }
     }
 
     /// <summary>Records a reconnection.</summary>
-    public void RecordReconnect() => _reconnects.Add(1);
+    public void RecordReconnect() => _reconnects.Inc();
 
     /// <summary>Records a connection dropped as stale.</summary>
-    public void RecordStaleConnection() => _stale.Add(1);
+    public void RecordStaleConnection() => _stale.Inc();
 
     /// <summary>Sets the number of open connections.</summary>
-    public void SetConnections(int count) => Volatile.Write(ref _connections, count);
+    public void SetConnections(int count) => _connections.Set(count);
 
-    private static KeyValuePair<string, object?>[] CreateKindTags()
-    {
-        var values = Enum.GetValues<KiteFrameKind>();
-        var tags = new KeyValuePair<string, object?>[values.Length];
-        foreach (var value in values)
-        {
-            tags[(int)value] = new(KindKey, EnumLabel<KiteFrameKind>.Of(value));
-        }
-
-        return tags;
-    }
+    private Counter.Child DecodeReason(string reason)
+        => _decodeReasons.TryGetValue(reason, out var child)
+            ? child
+            : _decodeReasons.GetOrAdd(reason, static (key, counter) => counter.WithLabels(key), _decodeErrors);
 }

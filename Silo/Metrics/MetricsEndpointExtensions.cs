@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Prometheus;
 
 namespace Ticker.Silo.Metrics;
 
@@ -11,26 +11,21 @@ public static class MetricsEndpointExtensions
     public const string DefaultPath = "/metrics";
 
     /// <summary>
-    /// Maps <c>GET <paramref name="path"/></c> to the exporter's text exposition (<see cref="PrometheusExporter.ContentType"/>).
-    /// Requires <see cref="MetricsServiceCollectionExtensions.AddTickerMetrics"/>; creates the exporter and every
-    /// <c>*Instruments</c> now, so that measurements are aggregated from start-up on.
+    /// Maps <c>GET <paramref name="path"/></c> to prometheus-net's exposition of this host's registry. Requires
+    /// <see cref="MetricsServiceCollectionExtensions.AddTickerMetrics"/>; creates the meter export and every
+    /// <c>*Instruments</c> now, so that measurements are recorded from start-up on.
     /// </summary>
     public static IEndpointConventionBuilder MapPrometheusMetrics(this IEndpointRouteBuilder endpoints, string path = DefaultPath)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var exporter = endpoints.ServiceProvider.GetRequiredService<PrometheusExporter>();
+        var registry = endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>();
+        _ = endpoints.ServiceProvider.GetRequiredService<MeterExport>();
         foreach (var type in MetricsCatalog.InstrumentsTypes)
         {
             _ = endpoints.ServiceProvider.GetRequiredService(type);
         }
 
-        return endpoints.MapGet(path, async context =>
-        {
-            context.Response.ContentType = PrometheusExporter.ContentType;
-            context.Response.Headers.CacheControl = "no-store";
-            exporter.WriteTo(context.Response.BodyWriter);
-            await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        });
+        return endpoints.MapMetrics(path, registry);
     }
 }

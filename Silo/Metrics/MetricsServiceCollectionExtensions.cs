@@ -1,46 +1,37 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Prometheus;
 
 namespace Ticker.Silo.Metrics;
 
-/// <summary>Registers the metric catalog and the Prometheus exporter.</summary>
+/// <summary>Registers the metric catalog, its prometheus-net registry and the export of the Orleans and runtime meters.</summary>
 public static class MetricsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IMeterFactory"/>, the <see cref="PrometheusExporter"/> and every <c>*Instruments</c> class
-    /// of <see cref="MetricsCatalog"/> as singletons. The exporter exports the meters this container's factory creates
-    /// (so two hosts in one process do not see each other's figures) and the runtime's <c>System.Runtime</c> meter.
+    /// Registers a <see cref="CollectorRegistry"/> of this container (so two hosts in one process do not see each
+    /// other's figures), <see cref="MeterExport"/> (Orleans' and the runtime's meters through prometheus-net's
+    /// <see cref="MeterAdapter"/>) and every <c>*Instruments</c> class of <see cref="MetricsCatalog"/>, as singletons.
     /// </summary>
-    /// <remarks>
-    /// Each <c>*Instruments</c> is created after the exporter, so the zeros it records for its known label sets are
-    /// seen. <see cref="MetricsEndpointExtensions.MapPrometheusMetrics"/> creates them all when the endpoint is mapped.
-    /// </remarks>
+    /// <remarks><see cref="MetricsEndpointExtensions.MapPrometheusMetrics"/> creates them all when the endpoint is mapped.</remarks>
     public static IServiceCollection AddTickerMetrics(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddMetrics();
-        services.TryAddSingleton(static provider =>
-        {
-            var factory = provider.GetRequiredService<IMeterFactory>();
-            return new PrometheusExporter(meter => meter.Name == PrometheusExporter.RuntimeMeterName
-                || (ReferenceEquals(meter.Scope, factory) && meter.Name.StartsWith(PrometheusExporter.TickerMeterPrefix, StringComparison.Ordinal)));
-        });
-        AddInstruments(services, static factory => new TickInstruments(factory));
-        AddInstruments(services, static factory => new GreeksInstruments(factory));
-        AddInstruments(services, static factory => new BatchingInstruments(factory));
-        AddInstruments(services, static factory => new RedisInstruments(factory));
-        AddInstruments(services, static factory => new StreamInstruments(factory));
-        AddInstruments(services, static factory => new ClusterInstruments(factory));
-        AddInstruments(services, static factory => new KiteInstruments(factory));
-        AddInstruments(services, static factory => new ProcessInstruments(factory));
+        services.TryAddSingleton(static _ => Prometheus.Metrics.NewCustomRegistry());
+        services.TryAddSingleton(static provider => new MeterExport(
+            provider.GetRequiredService<CollectorRegistry>(), provider.GetRequiredService<IMeterFactory>()));
+        AddInstruments(services, static registry => new TickInstruments(registry));
+        AddInstruments(services, static registry => new GreeksInstruments(registry));
+        AddInstruments(services, static registry => new BatchingInstruments(registry));
+        AddInstruments(services, static registry => new RedisInstruments(registry));
+        AddInstruments(services, static registry => new StreamInstruments(registry));
+        AddInstruments(services, static registry => new ClusterInstruments(registry));
+        AddInstruments(services, static registry => new KiteInstruments(registry));
+        AddInstruments(services, static registry => new ProcessInstruments(registry));
         return services;
     }
 
-    private static void AddInstruments<T>(IServiceCollection services, Func<IMeterFactory, T> create)
+    private static void AddInstruments<T>(IServiceCollection services, Func<CollectorRegistry, T> create)
         where T : class
-        => services.TryAddSingleton(provider =>
-        {
-            _ = provider.GetRequiredService<PrometheusExporter>();
-            return create(provider.GetRequiredService<IMeterFactory>());
-        });
+        => services.TryAddSingleton(provider => create(provider.GetRequiredService<CollectorRegistry>()));
 }

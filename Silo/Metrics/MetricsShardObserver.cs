@@ -79,11 +79,7 @@ public sealed class MetricsShardObserver : IPipelineObserver
     /// <inheritdoc />
     public void OnInvalidTicks(TickValidationReason reason, int count)
     {
-        var label = TickValidationReasonNames.Of(reason);
-        for (var i = 0; i < count; i++)
-        {
-            _ticks.RecordRejected(InstrumentKind.Underlying, label);
-        }
+        _ticks.RecordRejected(InstrumentKind.Underlying, TickValidationReasonNames.Of(reason), count);
     }
 
     /// <inheritdoc />

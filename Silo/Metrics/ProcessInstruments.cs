@@ -1,21 +1,17 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Globalization;
+using Prometheus;
 
 namespace Ticker.Silo.Metrics;
 
 /// <summary>
-/// The standard Prometheus process metrics (meter <see cref="MeterName"/>), under the names every Prometheus user
-/// knows. GC, JIT, thread pool and exception figures come from the runtime's own <c>System.Runtime</c> meter
-/// (<c>dotnet_gc_collections_total{gc_heap_generation}</c>, <c>dotnet_gc_last_collection_heap_size_bytes</c>,
-/// <c>dotnet_gc_heap_total_allocated_bytes_total</c>, <c>dotnet_thread_pool_thread_count</c>,
-/// <c>dotnet_thread_pool_queue_length</c>, …), which the exporter also exports.
+/// The standard Prometheus process metrics (prometheus-net, read at each scrape), under the names every Prometheus
+/// user knows. GC, JIT, thread pool and exception figures come from the runtime's own <c>System.Runtime</c> meter
+/// (<c>system_runtime_dotnet_gc_collections{gc_heap_generation}</c>, <c>system_runtime_dotnet_gc_pause_time</c>,
+/// <c>system_runtime_dotnet_thread_pool_queue_length</c>, …), exported by <see cref="MeterExport"/>.
 /// </summary>
 public sealed class ProcessInstruments
 {
-    /// <summary>The meter's name.</summary>
-    public const string MeterName = "Ticker.Process";
-
     /// <summary>Counter: user and system CPU time.</summary>
     public const string ProcessCpuSecondsTotal = "process_cpu_seconds_total";
 
@@ -37,24 +33,28 @@ public sealed class ProcessInstruments
     private const string FdDirectory = "/proc/self/fd";
     private const string LimitsFile = "/proc/self/limits";
 
-    private readonly double _startTimeSeconds;
+    private readonly Counter _cpu;
+    private readonly Gauge _resident;
+    private readonly Gauge _virtual;
+    private readonly Gauge _openFds;
+    private readonly Gauge _maxFds;
 
-    /// <summary>Creates the instruments on the meter <see cref="MeterName"/> of <paramref name="meterFactory"/>.</summary>
-    public ProcessInstruments(IMeterFactory meterFactory)
+    /// <summary>Creates the metrics in <paramref name="registry"/>; they are read when it is scraped.</summary>
+    public ProcessInstruments(CollectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
+        var factory = MetricsCatalog.CreateFactory(registry);
+        _cpu = factory.CreateCounter(ProcessCpuSecondsTotal, "Total user and system CPU time spent in seconds.");
+        _resident = factory.CreateGauge(ProcessResidentMemoryBytes, "Resident memory size in bytes.");
+        _virtual = factory.CreateGauge(ProcessVirtualMemoryBytes, "Virtual memory size in bytes.");
+        var startTime = factory.CreateGauge(ProcessStartTimeSeconds, "Start time of the process since unix epoch in seconds.");
+        _openFds = factory.CreateGauge(ProcessOpenFds, "Number of open file descriptors.");
+        _maxFds = factory.CreateGauge(ProcessMaxFds, "Maximum number of open file descriptors.");
         using (var process = Process.GetCurrentProcess())
         {
-            _startTimeSeconds = new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0;
+            startTime.Set(new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
         }
 
-        var meter = meterFactory.Create(MeterName);
-        meter.CreateObservableCounter(ProcessCpuSecondsTotal, static () => Environment.CpuUsage.TotalTime.TotalSeconds, "s", "Total user and system CPU time spent in seconds.");
-        meter.CreateObservableGauge(ProcessResidentMemoryBytes, static () => Environment.WorkingSet, "By", "Resident memory size in bytes.");
-        meter.CreateObservableGauge(ProcessVirtualMemoryBytes, static () => VirtualMemoryBytes(), "By", "Virtual memory size in bytes.");
-        meter.CreateObservableGauge(ProcessStartTimeSeconds, () => _startTimeSeconds, "s", "Start time of the process since unix epoch in seconds.");
-        meter.CreateObservableGauge(ProcessOpenFds, static () => OpenFds(), "{fd}", "Number of open file descriptors.");
-        meter.CreateObservableGauge(ProcessMaxFds, static () => MaxFds(), "{fd}", "Maximum number of open file descriptors.");
+        registry.AddBeforeCollectCallback(Update);
     }
 
     /// <summary>The metric names this class exports (the fd gauges only on Linux).</summary>
@@ -69,11 +69,11 @@ public sealed class ProcessInstruments
         return process.VirtualMemorySize64;
     }
 
-    private static IEnumerable<Measurement<long>> OpenFds()
+    private static long OpenFds()
     {
         if (!Directory.Exists(FdDirectory))
         {
-            return [];
+            return 0;
         }
 
         long count = 0;
@@ -82,14 +82,14 @@ public sealed class ProcessInstruments
             count++;
         }
 
-        return [new Measurement<long>(count)];
+        return count;
     }
 
-    private static IEnumerable<Measurement<long>> MaxFds()
+    private static long MaxFds()
     {
         if (!File.Exists(LimitsFile))
         {
-            return [];
+            return 0;
         }
 
         // "Max open files            1024                 1048576              files"
@@ -100,11 +100,20 @@ public sealed class ProcessInstruments
                 var fields = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (fields.Length > 0 && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var soft))
                 {
-                    return [new Measurement<long>(soft)];
+                    return soft;
                 }
             }
         }
 
-        return [];
+        return 0;
+    }
+
+    private void Update()
+    {
+        _cpu.IncTo(Environment.CpuUsage.TotalTime.TotalSeconds);
+        _resident.Set(Environment.WorkingSet);
+        _virtual.Set(VirtualMemoryBytes());
+        _openFds.Set(OpenFds());
+        _maxFds.Set(MaxFds());
     }
 }

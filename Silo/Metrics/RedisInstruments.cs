@@ -1,14 +1,11 @@
-using System.Diagnostics.Metrics;
+using Prometheus;
 
 namespace Ticker.Silo.Metrics;
 
-/// <summary>Redis client metrics (meter <see cref="MeterName"/>): commands, pipeline round trips, errors and reconnects.</summary>
+/// <summary>Redis client metrics (prometheus-net): commands, pipeline round trips, errors and reconnects.</summary>
 /// <remarks>Recorded per pipeline (one batch write), not per command; each method allocates nothing.</remarks>
 public sealed class RedisInstruments
 {
-    /// <summary>The meter's name.</summary>
-    public const string MeterName = "Ticker.Redis";
-
     /// <summary>Counter: Redis commands sent.</summary>
     public const string RedisCommandsTotal = "redis_commands_total";
 
@@ -23,65 +20,48 @@ public sealed class RedisInstruments
 
     private const string ErrorTypeKey = "error_type";
 
-    private static readonly KeyValuePair<string, object?>[] ErrorTypeTags = CreateErrorTypeTags();
+    private readonly Counter _commands;
+    private readonly Histogram _latency;
+    private readonly Counter.Child[] _errors;
+    private readonly Counter _reconnects;
 
-    private readonly Counter<long> _commands;
-    private readonly Histogram<double> _latency;
-    private readonly Counter<long> _errors;
-    private readonly Counter<long> _reconnects;
-
-    /// <summary>Creates the instruments on the meter <see cref="MeterName"/> of <paramref name="meterFactory"/>.</summary>
-    public RedisInstruments(IMeterFactory meterFactory)
+    /// <summary>Creates the metrics in <paramref name="registry"/>.</summary>
+    public RedisInstruments(CollectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
-        _commands = meter.CreateCounter<long>(RedisCommandsTotal, "{command}", "Total Redis commands sent.");
-        _latency = meter.CreateHistogram(RedisPipelineLatencySeconds, "s", "Time from writing a pipeline of Redis commands to reading its last reply.",
-            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricsCatalog.MillisecondLatencyBuckets });
-        _errors = meter.CreateCounter<long>(RedisErrorsTotal, "{error}", "Total Redis errors, by type (connection, timeout, protocol, server).");
-        _reconnects = meter.CreateCounter<long>(RedisReconnectsTotal, "{reconnect}", "Total reconnections to Redis.");
-
-        _commands.Add(0);
-        _reconnects.Add(0);
-        foreach (var tag in ErrorTypeTags)
+        var factory = MetricsCatalog.CreateFactory(registry);
+        _commands = factory.CreateCounter(RedisCommandsTotal, "Total Redis commands sent.");
+        _latency = factory.CreateHistogram(RedisPipelineLatencySeconds, "Time from writing a pipeline of Redis commands to reading its last reply.",
+            new HistogramConfiguration { Buckets = MetricsCatalog.MillisecondLatencyBuckets });
+        var errors = factory.CreateCounter(RedisErrorsTotal, "Total Redis errors, by type (connection, timeout, protocol, server).", [ErrorTypeKey]);
+        _reconnects = factory.CreateCounter(RedisReconnectsTotal, "Total reconnections to Redis.");
+        var errorTypes = Enum.GetValues<RedisErrorType>();
+        _errors = new Counter.Child[errorTypes.Length];
+        foreach (var errorType in errorTypes)
         {
-            _errors.Add(0, tag);
+            _errors[(int)errorType] = errors.WithLabels(EnumLabel<RedisErrorType>.Of(errorType));
         }
     }
 
     /// <summary>The metric names this class exports.</summary>
     public static IReadOnlyList<string> MetricNames { get; } = [RedisCommandsTotal, RedisPipelineLatencySeconds, RedisErrorsTotal, RedisReconnectsTotal];
 
-    /// <summary>Records a pipeline: how many commands it carried and its round trip.</summary>
+    /// <summary>Records a pipeline: the commands it sent and the time to its last reply.</summary>
     /// <remarks>Allocates nothing.</remarks>
     public void RecordPipeline(int commands, double elapsedSeconds)
     {
-        _commands.Add(commands);
-        _latency.Record(elapsedSeconds);
+        _commands.Inc(commands);
+        _latency.Observe(elapsedSeconds);
     }
 
     /// <summary>Records commands sent outside a timed pipeline.</summary>
     /// <remarks>Allocates nothing.</remarks>
-    public void RecordCommands(int commands) => _commands.Add(commands);
+    public void RecordCommands(int commands) => _commands.Inc(commands);
 
-    /// <summary>Records an error.</summary>
+    /// <summary>Records a Redis error.</summary>
     /// <remarks>Allocates nothing.</remarks>
     public void RecordError(RedisErrorType errorType)
-        => _errors.Add(1, ErrorTypeTags[(uint)errorType < (uint)ErrorTypeTags.Length ? (int)errorType : (int)RedisErrorType.Protocol]);
+        => _errors[(uint)errorType < (uint)_errors.Length ? (int)errorType : (int)RedisErrorType.Protocol].Inc();
 
     /// <summary>Records a reconnection.</summary>
-    /// <remarks>Allocates nothing.</remarks>
-    public void RecordReconnect() => _reconnects.Add(1);
-
-    private static KeyValuePair<string, object?>[] CreateErrorTypeTags()
-    {
-        var values = Enum.GetValues<RedisErrorType>();
-        var tags = new KeyValuePair<string, object?>[values.Length];
-        foreach (var value in values)
-        {
-            tags[(int)value] = new(ErrorTypeKey, EnumLabel<RedisErrorType>.Of(value));
-        }
-
-        return tags;
-    }
+    public void RecordReconnect() => _reconnects.Inc();
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Ticker.Grains.Diagnostics;
 using Microsoft.Extensions.Hosting;
+using Orleans.Runtime;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Silo.Hosting;
 
@@ -8,7 +9,8 @@ namespace Ticker.Silo.Metrics;
 
 /// <summary>
 /// Once a second, feeds the gauges whose values live elsewhere: active accounts, stream lag and pending entries per
-/// shard, owned shards. Pending batch sizes are read at scrape time.
+/// shard, owned shards, and on an Orleans silo the live silos and the silos declared dead of its membership. Pending
+/// batch sizes are read at scrape time.
 /// </summary>
 public sealed class SiloGaugesService : BackgroundService
 {
@@ -19,6 +21,8 @@ public sealed class SiloGaugesService : BackgroundService
     private readonly SiloStatistics _statistics;
     private readonly ShardSupervisor? _supervisor;
     private readonly IStreamBacklogSource? _backlog;
+    private readonly IClusterMembershipService? _membership;
+    private readonly HashSet<SiloAddress> _dead = [];
     private readonly TimeProvider _time;
     private readonly IDisposable _pendingUnderlyings;
     private readonly IDisposable _pendingOptions;
@@ -42,6 +46,8 @@ public sealed class SiloGaugesService : BackgroundService
         _statistics = statistics;
         _supervisor = services.GetService<ShardSupervisor>();
         _backlog = services.GetService<IStreamBacklogSource>();
+        _membership = services.GetService<IClusterMembershipService>();
+        streams.SetQueueCount(statistics.Shards.Count);
         _time = time;
 
         // The batcher does not split its pending count by type; underlyings are few, so it is reported as options.
@@ -66,6 +72,7 @@ public sealed class SiloGaugesService : BackgroundService
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 _cluster.SetOwnedShards(_supervisor?.Workers.Count ?? _statistics.Shards.Count);
+                ObserveMembership();
                 await CountActiveAccountsAsync(stoppingToken).ConfigureAwait(false);
                 await ProbeStreamAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -92,6 +99,25 @@ public sealed class SiloGaugesService : BackgroundService
         {
             // Redis down: keep the last value.
         }
+    }
+
+    private void ObserveMembership()
+    {
+        if (_membership is null)
+        {
+            return;
+        }
+
+        var live = 0;
+        var newlyDead = 0;
+        foreach (var member in _membership.CurrentSnapshot.Members.Values)
+        {
+            live += member.Status == SiloStatus.Active ? 1 : 0;
+            newlyDead += member.Status == SiloStatus.Dead && _dead.Add(member.SiloAddress) ? 1 : 0;
+        }
+
+        _cluster.SetLiveSilos(live);
+        _cluster.RecordSilosDeclaredDead(newlyDead);
     }
 
     private async Task ProbeStreamAsync(CancellationToken stoppingToken)

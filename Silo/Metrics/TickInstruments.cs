@@ -1,10 +1,11 @@
-using System.Diagnostics.Metrics;
+using System.Collections.Concurrent;
+using Prometheus;
 using Ticker.Grains.Interfaces.Instruments;
 
 namespace Ticker.Silo.Metrics;
 
 /// <summary>
-/// Tick processing metrics (meter <see cref="MeterName"/>): latency and outcome of every tick, errors and
+/// Tick processing metrics (prometheus-net): latency and outcome of every tick, errors and
 /// validation failures by kind, end-to-end latency, depth updates, underlying prices and active accounts.
 /// </summary>
 /// <remarks>
@@ -15,9 +16,6 @@ namespace Ticker.Silo.Metrics;
 /// </remarks>
 public sealed class TickInstruments
 {
-    /// <summary>The meter's name.</summary>
-    public const string MeterName = "Ticker.Ticks";
-
     /// <summary>Histogram <c>{tick_type}</c>: time to process one tick (validate, update state, IV + Greeks, hand to the batcher).</summary>
     public const string TickProcessingLatencySeconds = "tick_processing_latency_seconds";
 
@@ -47,53 +45,58 @@ public sealed class TickInstruments
     private const string ErrorTypeKey = "error_type";
     private const string ReasonKey = "reason";
     private const string SymbolKey = "symbol";
+    private const int UnderlyingIndex = 0;
+    private const int OptionIndex = 1;
+    private const int SuccessIndex = 0;
+    private const int InvalidIndex = 1;
+    private const int ErrorIndex = 2;
 
-    private static readonly KeyValuePair<string, object?> UnderlyingTag = new(TickTypeKey, "underlying");
-    private static readonly KeyValuePair<string, object?> OptionTag = new(TickTypeKey, "option");
-    private static readonly KeyValuePair<string, object?> SuccessTag = new(StatusKey, "success");
-    private static readonly KeyValuePair<string, object?> InvalidTag = new(StatusKey, "invalid");
-    private static readonly KeyValuePair<string, object?> ErrorTag = new(StatusKey, "error");
-    private static readonly KeyValuePair<string, object?>[] ErrorTypeTags = CreateErrorTypeTags();
+    private static readonly string[] TickTypes = ["underlying", "option"];
+    private static readonly string[] Statuses = ["success", "invalid", "error"];
 
-    private readonly Histogram<double> _latency;
-    private readonly Counter<long> _processed;
-    private readonly Counter<long> _errors;
-    private readonly Counter<long> _validationErrors;
-    private readonly Histogram<double> _endToEnd;
-    private readonly Counter<long> _depthUpdates;
-    private readonly Gauge<double> _underlyingPrice;
-    private int _activeAccounts;
+    private readonly Histogram.Child[] _latency;
+    private readonly Counter.Child[] _processed;
+    private readonly Counter.Child[] _errors;
+    private readonly Counter _validationErrors;
+    private readonly ConcurrentDictionary<string, Counter.Child> _validationReasons = new(StringComparer.Ordinal);
+    private readonly Histogram _endToEnd;
+    private readonly Counter _depthUpdates;
+    private readonly Gauge _underlyingPrice;
+    private readonly ConcurrentDictionary<string, Gauge.Child> _underlyingPrices = new(StringComparer.Ordinal);
+    private readonly Gauge _activeAccounts;
 
-    /// <summary>Creates the instruments on the meter <see cref="MeterName"/> of <paramref name="meterFactory"/>.</summary>
-    public TickInstruments(IMeterFactory meterFactory)
+    /// <summary>Creates the metrics in <paramref name="registry"/>.</summary>
+    public TickInstruments(CollectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
-        _latency = meter.CreateHistogram(TickProcessingLatencySeconds, "s", "Time to process a single tick (validation, state, IV and Greeks, batching), by tick type.",
-            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricsCatalog.MicrosecondLatencyBuckets });
-        _processed = meter.CreateCounter<long>(TicksProcessedTotal, "{tick}", "Total number of ticks processed, by tick type and status (success, invalid, error).");
-        _errors = meter.CreateCounter<long>(TickProcessingErrorsTotal, "{error}", "Total tick processing errors, by stage (validation, greeks, state, publish, internal).");
-        _validationErrors = meter.CreateCounter<long>(TickValidationErrorsTotal, "{tick}", "Total ticks rejected by validation, by reason.");
-        _endToEnd = meter.CreateHistogram(TickEndToEndLatencySeconds, "s", "Time from a tick's receipt at ingestion to its snapshot being written.",
-            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricsCatalog.MillisecondLatencyBuckets });
-        _depthUpdates = meter.CreateCounter<long>(MarketDepthUpdatesTotal, "{update}", "Total market depth (five-level order book) updates processed.");
-        _underlyingPrice = meter.CreateGauge<double>(UnderlyingPrice, null, "Last traded price of each underlying, by symbol.");
-        meter.CreateObservableGauge(TickProcessorActiveAccounts, () => Volatile.Read(ref _activeAccounts), "{account}", "Number of broker accounts whose ticks are being processed.");
+        var factory = MetricsCatalog.CreateFactory(registry);
+        var latency = factory.CreateHistogram(TickProcessingLatencySeconds, "Time to process a single tick (validation, state, IV and Greeks, batching), by tick type.",
+            [TickTypeKey], new HistogramConfiguration { Buckets = MetricsCatalog.MicrosecondLatencyBuckets });
+        var processed = factory.CreateCounter(TicksProcessedTotal, "Total number of ticks processed, by tick type and status (success, invalid, error).", [TickTypeKey, StatusKey]);
+        var errors = factory.CreateCounter(TickProcessingErrorsTotal, "Total tick processing errors, by stage (validation, greeks, state, publish, internal).", [ErrorTypeKey]);
+        _validationErrors = factory.CreateCounter(TickValidationErrorsTotal, "Total ticks rejected by validation, by reason.", [ReasonKey]);
+        _endToEnd = factory.CreateHistogram(TickEndToEndLatencySeconds, "Time from a tick's receipt at ingestion to its snapshot being written.",
+            new HistogramConfiguration { Buckets = MetricsCatalog.MillisecondLatencyBuckets });
+        _depthUpdates = factory.CreateCounter(MarketDepthUpdatesTotal, "Total market depth (five-level order book) updates processed.");
+        _underlyingPrice = factory.CreateGauge(UnderlyingPrice, "Last traded price of each underlying, by symbol.", [SymbolKey]);
+        _activeAccounts = factory.CreateGauge(TickProcessorActiveAccounts, "Number of broker accounts whose ticks are being processed.");
 
-        // Known label sets start at zero, so rates and "no ticks" alerts see a series before the first tick.
-        foreach (var tickType in (ReadOnlySpan<KeyValuePair<string, object?>>)[UnderlyingTag, OptionTag])
+        // Every known label set exists from the start at zero, so rates and "no ticks" alerts see a series before the first tick.
+        _latency = [latency.WithLabels(TickTypes[UnderlyingIndex]), latency.WithLabels(TickTypes[OptionIndex])];
+        _processed = new Counter.Child[TickTypes.Length * Statuses.Length];
+        for (var type = 0; type < TickTypes.Length; type++)
         {
-            _processed.Add(0, tickType, SuccessTag);
-            _processed.Add(0, tickType, InvalidTag);
-            _processed.Add(0, tickType, ErrorTag);
+            for (var status = 0; status < Statuses.Length; status++)
+            {
+                _processed[(type * Statuses.Length) + status] = processed.WithLabels(TickTypes[type], Statuses[status]);
+            }
         }
 
-        foreach (var errorType in ErrorTypeTags)
+        var errorTypes = Enum.GetValues<TickErrorType>();
+        _errors = new Counter.Child[errorTypes.Length];
+        foreach (var errorType in errorTypes)
         {
-            _errors.Add(0, errorType);
+            _errors[(int)errorType] = errors.WithLabels(EnumLabel<TickErrorType>.Of(errorType));
         }
-
-        _depthUpdates.Add(0);
     }
 
     /// <summary>The metric names this class exports.</summary>
@@ -108,35 +111,37 @@ public sealed class TickInstruments
     public void RecordProcessed(InstrumentKind kind, double elapsedSeconds)
     {
         var tickType = TickType(kind);
-        _processed.Add(1, tickType, SuccessTag);
-        _latency.Record(elapsedSeconds, tickType);
+        _processed[(tickType * Statuses.Length) + SuccessIndex].Inc();
+        _latency[tickType].Observe(elapsedSeconds);
     }
 
     /// <summary>Records a tick rejected by validation: status <c>invalid</c>, its reason, and error type <c>validation</c>.</summary>
     /// <param name="kind">The instrument's kind.</param>
     /// <param name="reason">The validator's reason; its label is the member name in snake_case.</param>
-    /// <remarks>Allocates nothing.</remarks>
+    /// <remarks>Allocates nothing once the reason has been seen.</remarks>
     public void RecordRejected<TReason>(InstrumentKind kind, TReason reason)
         where TReason : struct, Enum
         => RecordRejected(kind, EnumLabel<TReason>.Of(reason));
 
-    /// <summary>Records a tick rejected by validation: status <c>invalid</c>, its reason, and error type <c>validation</c>.</summary>
+    /// <summary>Records ticks rejected by validation: status <c>invalid</c>, their reason, and error type <c>validation</c>.</summary>
     /// <param name="kind">The instrument's kind.</param>
     /// <param name="reason">A constant, low-cardinality reason (never built per tick).</param>
-    /// <remarks>Allocates nothing.</remarks>
-    public void RecordRejected(InstrumentKind kind, string reason)
+    /// <param name="count">How many ticks were rejected for it.</param>
+    /// <remarks>Allocates nothing once the reason has been seen.</remarks>
+    public void RecordRejected(InstrumentKind kind, string reason, int count = 1)
     {
-        _processed.Add(1, TickType(kind), InvalidTag);
-        _validationErrors.Add(1, new KeyValuePair<string, object?>(ReasonKey, reason));
-        _errors.Add(1, ErrorTypeTags[(int)TickErrorType.Validation]);
+        _processed[(TickType(kind) * Statuses.Length) + InvalidIndex].Inc(count);
+        ValidationReason(reason).Inc(count);
+        _errors[(int)TickErrorType.Validation].Inc(count);
     }
 
     /// <summary>Creates the <c>tick_validation_errors_total</c> series of each reason at zero, so dashboards and alerts see them before the first error.</summary>
     public void InitializeValidationReasons(IEnumerable<string> reasons)
     {
+        ArgumentNullException.ThrowIfNull(reasons);
         foreach (var reason in reasons)
         {
-            _validationErrors.Add(0, new KeyValuePair<string, object?>(ReasonKey, reason));
+            _ = ValidationReason(reason);
         }
     }
 
@@ -144,44 +149,45 @@ public sealed class TickInstruments
     /// <remarks>Allocates nothing.</remarks>
     public void RecordFailed(InstrumentKind kind, TickErrorType errorType)
     {
-        _processed.Add(1, TickType(kind), ErrorTag);
+        _processed[(TickType(kind) * Statuses.Length) + ErrorIndex].Inc();
         RecordError(errorType);
     }
 
     /// <summary>Records an error not tied to one tick (a failed batch write, say).</summary>
     /// <remarks>Allocates nothing.</remarks>
     public void RecordError(TickErrorType errorType)
-        => _errors.Add(1, (uint)errorType < (uint)ErrorTypeTags.Length ? ErrorTypeTags[(int)errorType] : ErrorTypeTags[(int)TickErrorType.Internal]);
+        => _errors[(uint)errorType < (uint)_errors.Length ? (int)errorType : (int)TickErrorType.Internal].Inc();
 
     /// <summary>Records the time from a tick's receipt to its snapshot being written.</summary>
     /// <remarks>Allocates nothing.</remarks>
-    public void RecordEndToEndLatency(double elapsedSeconds) => _endToEnd.Record(elapsedSeconds);
+    public void RecordEndToEndLatency(double elapsedSeconds) => _endToEnd.Observe(elapsedSeconds);
 
     /// <summary>Records a market depth update.</summary>
     /// <remarks>Allocates nothing.</remarks>
-    public void RecordDepthUpdate() => _depthUpdates.Add(1);
+    public void RecordDepthUpdate() => _depthUpdates.Inc();
 
     /// <summary>Sets the last price of an underlying.</summary>
     /// <param name="symbol">The underlying's symbol, a cached string (NIFTY, BANKNIFTY, …).</param>
     /// <param name="price">The price.</param>
-    /// <remarks>Allocates nothing.</remarks>
-    public void SetUnderlyingPrice(string symbol, double price) => _underlyingPrice.Record(price, new KeyValuePair<string, object?>(SymbolKey, symbol));
-
-    /// <summary>Sets the number of active broker accounts (read when metrics are collected).</summary>
-    public void SetActiveAccounts(int count) => Volatile.Write(ref _activeAccounts, count);
-
-    private static KeyValuePair<string, object?> TickType(InstrumentKind kind)
-        => kind is InstrumentKind.Call or InstrumentKind.Put ? OptionTag : UnderlyingTag;
-
-    private static KeyValuePair<string, object?>[] CreateErrorTypeTags()
+    /// <remarks>Allocates nothing once the symbol has been seen.</remarks>
+    public void SetUnderlyingPrice(string symbol, double price)
     {
-        var values = Enum.GetValues<TickErrorType>();
-        var tags = new KeyValuePair<string, object?>[values.Length];
-        foreach (var value in values)
+        if (!_underlyingPrices.TryGetValue(symbol, out var child))
         {
-            tags[(int)value] = new(ErrorTypeKey, EnumLabel<TickErrorType>.Of(value));
+            child = _underlyingPrices.GetOrAdd(symbol, static (key, gauge) => gauge.WithLabels(key), _underlyingPrice);
         }
 
-        return tags;
+        child.Set(price);
     }
+
+    /// <summary>Sets the number of active broker accounts.</summary>
+    public void SetActiveAccounts(int count) => _activeAccounts.Set(count);
+
+    private static int TickType(InstrumentKind kind)
+        => kind is InstrumentKind.Call or InstrumentKind.Put ? OptionIndex : UnderlyingIndex;
+
+    private Counter.Child ValidationReason(string reason)
+        => _validationReasons.TryGetValue(reason, out var child)
+            ? child
+            : _validationReasons.GetOrAdd(reason, static (key, counter) => counter.WithLabels(key), _validationErrors);
 }

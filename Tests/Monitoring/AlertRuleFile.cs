@@ -9,6 +9,9 @@ namespace Ticker.Tests.Monitoring;
 /// </summary>
 internal static class AlertRuleFile
 {
+    /// <summary>The alerting rules of every rule file (recording rules are left out).</summary>
+    public static IReadOnlyList<AlertRule> LoadAll() => [.. RepositoryPaths.RuleFiles.SelectMany(file => Load(file))];
+
     public static IReadOnlyList<AlertRule> Load(string? path = null)
     {
         var rules = new List<AlertRule>();
@@ -41,6 +44,10 @@ internal static class AlertRuleFile
             {
                 Flush();
                 name = trimmed["- alert:".Length..].Trim();
+            }
+            else if (trimmed.StartsWith("- record:", StringComparison.Ordinal))
+            {
+                Flush();
             }
             else if (trimmed.StartsWith("expr:", StringComparison.Ordinal))
             {

@@ -21,23 +21,37 @@ public sealed partial class AlertRulesIntegrationTests
         Assert.Contains("SUCCESS: 15 rules found", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Promtool_test_rules_passes_every_case()
+    [Theory]
+    [InlineData("cluster-alerts.yml", 6)]
+    [InlineData("slo-rules.yml", 20)]
+    public async Task Promtool_check_rules_accepts_the_cluster_and_slo_rules(string file, int count)
+    {
+        var result = await ExternalTool.RunAsync(ExternalTool.Find("promtool"), ["check", "rules", Path.Combine(RepositoryPaths.Monitoring, "alerts", file)]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"SUCCESS: {count} rules found", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tick-processing-alerts.test.yml")]
+    [InlineData("cluster-alerts.test.yml")]
+    [InlineData("slo-rules.test.yml")]
+    public async Task Promtool_test_rules_passes_every_case(string file)
     {
         var result = await ExternalTool.RunAsync(
-            ExternalTool.Find("promtool"), ["test", "rules", Path.GetFileName(RepositoryPaths.AlertRuleTests)], workingDirectory: Path.GetDirectoryName(RepositoryPaths.AlertRuleTests));
+            ExternalTool.Find("promtool"), ["test", "rules", file], workingDirectory: Path.Combine(RepositoryPaths.Monitoring, "alerts"));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("SUCCESS", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Promtool_check_config_accepts_prometheus_yml_and_its_rule_file()
+    public async Task Promtool_check_config_accepts_prometheus_yml_and_its_rule_files()
     {
         var result = await ExternalTool.RunAsync(ExternalTool.Find("promtool"), ["check", "config", RepositoryPaths.PrometheusConfig]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("1 rule files found", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"{RepositoryPaths.RuleFiles.Count} rule files found", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,6 +75,19 @@ public sealed partial class AlertRulesIntegrationTests
     }
 
     [Fact]
+    public void Cluster_and_slo_alerts_page_on_loss_and_fast_burn_and_warn_on_the_rest()
+    {
+        var rules = AlertRuleFile.Load(RepositoryPaths.ClusterAlertRules).Concat(AlertRuleFile.Load(RepositoryPaths.SloRules)).ToArray();
+
+        Assert.Equal(
+            ["SiloDeclaredDead", "TickAvailabilityBudgetFastBurn", "TickFreshnessBudgetFastBurn", "TickStreamQueueNotPulled"],
+            rules.Where(r => r.Severity == "critical").Select(r => r.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["ClusterMembershipShrinking", "GrainActivationsExploding", "TickAvailabilityBudgetSlowBurn", "TickFreshnessBudgetSlowBurn", "TickStreamBacklogGrowing", "TickStreamDeadLetters"],
+            rules.Where(r => r.Severity == "warning").Select(r => r.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Histogram_alerts_take_quantiles_of_bucket_rates()
     {
         foreach (var rule in AlertRuleFile.Load().Where(r => r.Expr.Contains("_seconds", StringComparison.Ordinal)))
@@ -74,17 +101,21 @@ public sealed partial class AlertRulesIntegrationTests
     {
         var anchors = Heading().Matches(File.ReadAllText(RepositoryPaths.MonitoringReadme))
             .Select(m => Slug(m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
-        foreach (var rule in AlertRuleFile.Load())
+        foreach (var rule in AlertRuleFile.LoadAll())
         {
             Assert.Equal("monitoring/README.md#" + rule.Name.ToLowerInvariant(), rule.RunbookUrl);
             Assert.Contains(rule.Name.ToLowerInvariant(), anchors);
         }
     }
 
-    [Fact]
-    public void Every_alert_has_a_test_case_in_which_it_fires()
+    [Theory]
+    [InlineData("tick-processing-alerts.yml")]
+    [InlineData("cluster-alerts.yml")]
+    [InlineData("slo-rules.yml")]
+    public void Every_alert_has_a_test_case_in_which_it_fires(string file)
     {
-        var tests = File.ReadAllLines(RepositoryPaths.AlertRuleTests);
+        var rulesFile = Path.Combine(RepositoryPaths.Monitoring, "alerts", file);
+        var tests = File.ReadAllLines(RepositoryPaths.TestsOf(rulesFile));
         var firing = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < tests.Length; i++)
         {
@@ -95,7 +126,7 @@ public sealed partial class AlertRulesIntegrationTests
             }
         }
 
-        Assert.Equal(AlertRuleFile.Load().Select(r => r.Name).Order(StringComparer.Ordinal), firing.Order(StringComparer.Ordinal));
+        Assert.Equal(AlertRuleFile.Load(rulesFile).Select(r => r.Name).Order(StringComparer.Ordinal), firing.Order(StringComparer.Ordinal));
     }
 
     // GitHub's heading anchors: lower case, spaces to hyphens, punctuation dropped.

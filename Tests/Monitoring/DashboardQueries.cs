@@ -66,6 +66,7 @@ internal static partial class DashboardQueries
         => expr.Replace("$__rate_interval", rateInterval, StringComparison.Ordinal)
             .Replace("$__range", range, StringComparison.Ordinal)
             .Replace("$__interval", "15s", StringComparison.Ordinal)
+            .Replace("$capacity", "960000", StringComparison.Ordinal)
             .Replace("$job", ".+", StringComparison.Ordinal)
             .Replace("$instance", ".+", StringComparison.Ordinal);
 

@@ -212,6 +212,14 @@ internal sealed class PrometheusServer : IAsyncDisposable
             text.AppendLine("  []");
         }
 
+        if (options.Alertmanagers.Count > 0)
+        {
+            text.AppendLine("alerting:");
+            text.AppendLine("  alertmanagers:");
+            text.AppendLine("    - static_configs:");
+            text.Append("        - targets: [").AppendJoin(", ", options.Alertmanagers.Select(t => "'" + t + "'")).AppendLine("]");
+        }
+
         text.AppendLine("scrape_configs:");
         text.AppendLine("  - job_name: ticker");
         text.AppendLine("    metrics_path: /metrics");

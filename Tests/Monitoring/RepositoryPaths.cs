@@ -13,6 +13,18 @@ internal static class RepositoryPaths
 
     public static string AlertRuleTests => Path.Combine(Monitoring, "alerts", "tick-processing-alerts.test.yml");
 
+    public static string ClusterAlertRules => Path.Combine(Monitoring, "alerts", "cluster-alerts.yml");
+
+    public static string SloRules => Path.Combine(Monitoring, "alerts", "slo-rules.yml");
+
+    /// <summary>Every rule file Prometheus loads, in prometheus.yml's order; each has its tests in <c>*.test.yml</c> beside it.</summary>
+    public static IReadOnlyList<string> RuleFiles => [AlertRules, ClusterAlertRules, SloRules];
+
+    public static string AlertmanagerConfig => Path.Combine(Monitoring, "alertmanager.yml");
+
+    /// <summary>The <c>promtool test rules</c> file of a rule file.</summary>
+    public static string TestsOf(string ruleFile) => Path.ChangeExtension(ruleFile, ".test.yml");
+
     public static string PrometheusConfig => Path.Combine(Monitoring, "prometheus.yml");
 
     public static string MonitoringReadme => Path.Combine(Monitoring, "README.md");

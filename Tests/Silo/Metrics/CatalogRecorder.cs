@@ -1,5 +1,6 @@
 using Ticker.Grains.Batching;
 using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
 using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Silo.Metrics;
@@ -20,13 +21,14 @@ internal static class CatalogRecorder
         TruncatedPacket,
     }
 
-    /// <summary>A service provider with the catalog and exporter registered (dispose it).</summary>
+    /// <summary>A service provider with the catalog and its registry registered (dispose it).</summary>
     public static ServiceProvider CreateProvider() => new ServiceCollection().AddTickerMetrics().BuildServiceProvider();
 
-    /// <summary>Resolves the exporter and every instruments class, then records into all of them.</summary>
-    public static PrometheusExporter RecordEverything(IServiceProvider provider, int rounds = 1)
+    /// <summary>Resolves the meter export and every instruments class, records into all of them, and returns the registry.</summary>
+    public static CollectorRegistry RecordEverything(IServiceProvider provider, int rounds = 1)
     {
-        var exporter = provider.GetRequiredService<PrometheusExporter>();
+        var registry = provider.GetRequiredService<CollectorRegistry>();
+        _ = provider.GetRequiredService<MeterExport>();
         foreach (var type in MetricsCatalog.InstrumentsTypes)
         {
             _ = provider.GetRequiredService(type);
@@ -72,12 +74,17 @@ internal static class CatalogRecorder
             streams.RecordRead(10);
             streams.RecordAcked(9);
             streams.RecordClaimed(1);
+            streams.SetQueueCount(4);
+            streams.RecordDeadLettered(1, 2);
+            streams.RecordTrimmed(2, 100);
+            streams.RecordQueueTakeover(3);
 
             var cluster = provider.GetRequiredService<ClusterInstruments>();
             cluster.SetOwnedShards(2);
             cluster.SetLiveSilos(3);
             cluster.RecordTakeover();
             cluster.RecordLeaseLost();
+            cluster.RecordSilosDeclaredDead(1);
 
             var kite = provider.GetRequiredService<KiteInstruments>();
             kite.RecordFrame(KiteFrameKind.Ticks, 250);
@@ -89,6 +96,6 @@ internal static class CatalogRecorder
             kite.SetConnections(1);
         }
 
-        return exporter;
+        return registry;
     }
 }

@@ -19,8 +19,8 @@ public sealed class MetricsEndpointUnitTests
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(PrometheusExporter.ContentType, response.Content.Headers.ContentType?.ToString());
-        Assert.Contains("ticks_processed_total{status=\"success\",tick_type=\"option\"} 1\n", body, StringComparison.Ordinal);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Contains("ticks_processed_total{tick_type=\"option\",status=\"success\"} 1\n", body, StringComparison.Ordinal);
         Assert.Contains("# TYPE tick_processing_latency_seconds histogram\n", body, StringComparison.Ordinal);
         foreach (var name in MetricsCatalog.MetricNames)
         {
@@ -37,7 +37,7 @@ public sealed class MetricsEndpointUnitTests
 
         var body = await client.GetStringAsync(new Uri("/custom/metrics", UriKind.Relative));
 
-        Assert.Contains("ticks_processed_total{status=\"success\",tick_type=\"underlying\"} 0\n", body, StringComparison.Ordinal);
+        Assert.Contains("ticks_processed_total{tick_type=\"underlying\",status=\"success\"} 0\n", body, StringComparison.Ordinal);
         Assert.Contains("# TYPE process_cpu_seconds_total counter\n", body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/metrics", UriKind.Relative))).StatusCode);
     }

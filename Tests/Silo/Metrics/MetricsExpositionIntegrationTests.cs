@@ -9,7 +9,7 @@ public sealed class MetricsExpositionIntegrationTests
     public async Task Promtool_check_metrics_finds_nothing_to_complain_about_in_the_whole_catalog()
     {
         using var provider = CatalogRecorder.CreateProvider();
-        var text = CatalogRecorder.RecordEverything(provider, rounds: 3).Render();
+        var text = await CatalogRecorder.RecordEverything(provider, rounds: 3).RenderAsync();
 
         var result = await ExternalTool.RunAsync(ExternalTool.Find("promtool"), ["check", "metrics"], standardInput: text);
 
