@@ -120,7 +120,8 @@ public sealed class EmbeddedSiloIntegrationTests
     [Fact]
     public async Task A_clean_shutdown_writes_every_tick_the_feed_wrote()
     {
-        await using var app = Build(new() { ["Batching:WindowMs"] = "10000", ["Batching:IdleFlush"] = "false" });
+        // A drain deadline far beyond need: the test is about nothing being lost, not about how fast a loaded machine drains.
+        await using var app = Build(new() { ["Batching:WindowMs"] = "10000", ["Batching:IdleFlush"] = "false", ["Silo:DrainTimeout"] = "00:02:00" });
         await app.StartAsync();
         var feed = app.Services.GetRequiredService<SyntheticFeedHostedService>();
         await WaitUntilAsync(() => feed.Ingest.TicksWritten > 20_000, "the feed wrote 20,000 ticks");
