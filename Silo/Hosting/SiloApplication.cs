@@ -70,6 +70,7 @@ public static class SiloApplication
         app.MapStatusPage();
         if (app.Services.HasOrleansSilo())
         {
+            app.UseOrleansDashboardLink(OrleansDashboardPath);
             app.MapOrleansDashboard(routePrefix: OrleansDashboardPath);
         }
 

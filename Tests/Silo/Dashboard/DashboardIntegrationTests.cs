@@ -201,7 +201,7 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
     }
 
     [Fact]
-    public async Task The_orleans_dashboard_lists_the_ticker_grains_and_the_status_page_links_to_it()
+    public async Task The_orleans_dashboard_lists_the_ticker_grains_and_each_page_links_to_the_other()
     {
         await using var browser = await ChromiumSession.StartAsync();
         await browser.NavigateAsync(_silo.StatusPage);
@@ -213,6 +213,7 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
             await browser.WaitForAsync($"document.body.innerText.includes('{grain}')", $"the Orleans Dashboard lists {grain}");
         }
 
+        Assert.Equal("/status", (await browser.EvaluateAsync("document.getElementById('ticker-status-link').getAttribute('href')")).GetString());
         var path = await browser.SaveScreenshotAsync("orleans-dashboard.png");
         Assert.True(new FileInfo(path).Length > 10_000, "the Orleans Dashboard screenshot is empty");
     }
