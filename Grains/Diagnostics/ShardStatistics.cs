@@ -3,8 +3,10 @@ using Ticker.Grains.Batching;
 namespace Ticker.Grains.Diagnostics;
 
 /// <summary>
-/// Running totals of one shard, for the status line, <c>/api/status</c> and the status page. Worker fields are
-/// written by the shard worker only, flusher fields by its flusher only; readers tolerate slightly stale values.
+/// Running totals of one shard (stream partition), for the status line, <c>/api/status</c> and the status page. The
+/// fields marked "worker" or "consumer" have one writer: the partition's consumer grain (or, on the Redis path, the
+/// shard worker); flush fields have one writer too: the silo's batcher grain (or the shard's flusher). The latency
+/// histograms take any number of writers. Readers tolerate slightly stale values.
 /// </summary>
 public sealed class ShardStatistics
 {
