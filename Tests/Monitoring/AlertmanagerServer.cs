@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -14,17 +12,14 @@ namespace Ticker.Tests.Monitoring;
 /// </summary>
 internal sealed class AlertmanagerServer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _log;
+    private readonly ServerProcess _server;
     private readonly HttpClient _http;
 
-    private AlertmanagerServer(Process process, StringBuilder log, Uri baseAddress, string directory)
+    private AlertmanagerServer(ServerProcess server, Uri baseAddress)
     {
-        _process = process;
-        _log = log;
+        _server = server;
         BaseAddress = baseAddress;
-        Directory = directory;
-        ConfigPath = Path.Combine(directory, "alertmanager.yml");
+        ConfigPath = Path.Combine(server.Directory, "alertmanager.yml");
         _http = new HttpClient { BaseAddress = baseAddress };
     }
 
@@ -33,63 +28,29 @@ internal sealed class AlertmanagerServer : IAsyncDisposable
     /// <summary>The <c>host:port</c> Prometheus sends alerts to.</summary>
     public string Target => $"{BaseAddress.Host}:{BaseAddress.Port}";
 
-    public string Directory { get; }
+    public string Directory => _server.Directory;
 
     public string ConfigPath { get; }
 
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _server.Log;
 
     public static async Task<AlertmanagerServer> StartAsync(string? config = null)
     {
         var binary = ExternalTool.Find("prometheus-alertmanager");
-        var directory = Path.Combine(Path.GetTempPath(), "ticker-alertmanager-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
+        var directory = ServerProcess.CreateDirectory("ticker-alertmanager-");
         var configPath = Path.Combine(directory, "alertmanager.yml");
         File.Copy(config ?? RepositoryPaths.AlertmanagerConfig, configPath);
 
-        var port = FreePort();
-        var start = new ProcessStartInfo(binary)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
-        start.ArgumentList.Add("--config.file=" + configPath);
-        start.ArgumentList.Add("--storage.path=" + Path.Combine(directory, "data"));
-        start.ArgumentList.Add("--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add("--cluster.listen-address=");
-        start.ArgumentList.Add("--log.level=warn");
-
-        var log = new StringBuilder();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start prometheus-alertmanager.");
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (log)
-            {
-                log.AppendLine(e.Data);
-            }
-        };
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (log)
-            {
-                log.AppendLine(e.Data);
-            }
-        };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-
-        var server = new AlertmanagerServer(process, log, new Uri($"http://127.0.0.1:{port}/"), directory);
+        var port = ServerProcess.FreePort();
+        var process = ServerProcess.Start("Alertmanager", binary, directory,
+        [
+            "--config.file=" + configPath,
+            "--storage.path=" + Path.Combine(directory, "data"),
+            "--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
+            "--cluster.listen-address=",
+            "--log.level=warn",
+        ]);
+        var server = new AlertmanagerServer(process, new Uri($"http://127.0.0.1:{port}/"));
         try
         {
             await server.WaitUntilAsync(async () =>
@@ -130,59 +91,11 @@ internal sealed class AlertmanagerServer : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with Alertmanager's log when it does not in time.</summary>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        Exception? last = null;
-        while (Stopwatch.GetTimestamp() < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"Alertmanager exited ({_process.ExitCode}) while waiting for {what}:\n{Log}");
-            }
-
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"Timed out waiting for {what}. Last error: {last?.Message}\nAlertmanager log:\n{Log}");
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => _server.WaitUntilAsync(condition, timeout, what);
 
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temporary directory is not worth failing a test over.
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await _server.DisposeAsync();
     }
 }

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -14,16 +12,13 @@ namespace Ticker.Tests.Monitoring;
 /// </summary>
 internal sealed class PrometheusServer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _log;
+    private readonly ServerProcess _server;
     private readonly HttpClient _http;
 
-    private PrometheusServer(Process process, StringBuilder log, Uri baseAddress, string directory)
+    private PrometheusServer(ServerProcess server, Uri baseAddress)
     {
-        _process = process;
-        _log = log;
+        _server = server;
         BaseAddress = baseAddress;
-        Directory = directory;
         _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -31,66 +26,34 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>The temporary directory holding the configuration and the TSDB.</summary>
-    public string Directory { get; }
+    public string Directory => _server.Directory;
 
     /// <summary>What Prometheus wrote to stderr so far (for failure messages).</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _server.Log;
 
     /// <summary>Starts Prometheus and waits until it is ready.</summary>
     public static async Task<PrometheusServer> StartAsync(PrometheusServerOptions options)
     {
         var binary = ExternalTool.Find("prometheus");
-        var directory = Path.Combine(Path.GetTempPath(), "ticker-prometheus-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
+        var directory = ServerProcess.CreateDirectory("ticker-prometheus-");
         var configPath = Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(configPath, CreateConfig(options));
 
-        var port = FreePort();
-        var start = new ProcessStartInfo(binary)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
-        start.ArgumentList.Add("--config.file=" + configPath);
-        start.ArgumentList.Add("--storage.tsdb.path=" + Path.Combine(directory, "data"));
-        start.ArgumentList.Add("--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add("--log.level=warn");
+        var port = ServerProcess.FreePort();
+        List<string> arguments =
+        [
+            "--config.file=" + configPath,
+            "--storage.tsdb.path=" + Path.Combine(directory, "data"),
+            "--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
+            "--log.level=warn",
+        ];
         if (options.EnableLifecycle)
         {
-            start.ArgumentList.Add("--web.enable-lifecycle");
+            arguments.Add("--web.enable-lifecycle");
         }
 
-        var log = new StringBuilder();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start prometheus.");
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (log)
-            {
-                log.AppendLine(e.Data);
-            }
-        };
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (log)
-            {
-                log.AppendLine(e.Data);
-            }
-        };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-
-        var server = new PrometheusServer(process, log, new Uri($"http://127.0.0.1:{port}/"), directory);
+        var process = ServerProcess.Start("Prometheus", binary, directory, arguments);
+        var server = new PrometheusServer(process, new Uri($"http://127.0.0.1:{port}/"));
         try
         {
             await server.WaitUntilAsync(async () =>
@@ -145,53 +108,12 @@ internal sealed class PrometheusServer : IAsyncDisposable
             "every target to be up and scraped");
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with Prometheus' log when it does not in time.</summary>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        Exception? last = null;
-        while (Stopwatch.GetTimestamp() < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"Prometheus exited ({_process.ExitCode}) while waiting for {what}:\n{Log}");
-            }
-
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"Timed out waiting for {what}. Last error: {last?.Message}\nPrometheus log:\n{Log}");
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => _server.WaitUntilAsync(condition, timeout, what);
 
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temporary directory is not worth failing a test over.
-        }
+        await _server.DisposeAsync();
     }
 
     private static string CreateConfig(PrometheusServerOptions options)
@@ -226,12 +148,5 @@ internal sealed class PrometheusServer : IAsyncDisposable
         text.AppendLine("    static_configs:");
         text.Append("      - targets: [").AppendJoin(", ", options.Targets.Select(t => "'" + t + "'")).AppendLine("]");
         return text.ToString();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
