@@ -4,13 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.TestingHost;
 using Ticker.Client.Ingestion;
 using Ticker.Grains.Batching;
-using Ticker.Grains.Diagnostics;
-using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Market;
-using Ticker.Grains.Interfaces.Snapshots;
-using Ticker.Grains.Market;
 using Ticker.Grains.Streams;
-using Ticker.Grains.Validation;
 using Ticker.Silo.Transports.Embedded;
 using Ticker.Streaming.Hosting;
 using Ticker.Streaming.Statistics;
@@ -81,15 +76,7 @@ public sealed class RedisTickStreamClusterFixture : IAsyncLifetime
             });
             silo.ConfigureServices(services =>
             {
-                services.AddSingleton(TimeProvider.System);
-                services.AddSingleton(TestMarket.Master);
-                services.AddSingleton(new InstrumentSettings(new GreeksOptions(), new GrainOptions()));
-                services.AddSingleton(new TickValidator(TestMarket.Master, new TickValidationOptions { Mode = ValidationMode.Off }));
-                services.AddSingleton(new ShardMap(TestMarket.Master, Partitions));
-                services.AddSingleton<IPipelineObserver>(NullPipelineObserver.Instance);
-                services.AddSingleton(new SiloStatistics(Partitions));
-                services.AddSingleton<ISnapshotSink>(Store);
-                services.AddSingleton<ISnapshotReader>(Store);
+                services.AddTestGrainServices(Partitions, Store);
                 services.AddOptions<BatchingOptions>();
             });
         }

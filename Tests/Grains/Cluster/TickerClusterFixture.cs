@@ -5,13 +5,8 @@ using Orleans.Streams;
 using Orleans.TestingHost;
 using Ticker.Client.Ingestion;
 using Ticker.Grains.Batching;
-using Ticker.Grains.Diagnostics;
-using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Market;
-using Ticker.Grains.Interfaces.Snapshots;
-using Ticker.Grains.Market;
 using Ticker.Grains.Streams;
-using Ticker.Grains.Validation;
 using Ticker.Silo.Transports.Embedded;
 using Ticker.Tests.Infrastructure;
 
@@ -83,15 +78,7 @@ public sealed class TickerClusterFixture : IAsyncLifetime
             });
             silo.ConfigureServices(services =>
             {
-                services.AddSingleton(TimeProvider.System);
-                services.AddSingleton(TestMarket.Master);
-                services.AddSingleton(new InstrumentSettings(new GreeksOptions(), new GrainOptions()));
-                services.AddSingleton(new TickValidator(TestMarket.Master, new TickValidationOptions { Mode = ValidationMode.Off }));
-                services.AddSingleton(new ShardMap(TestMarket.Master, Partitions));
-                services.AddSingleton<IPipelineObserver>(NullPipelineObserver.Instance);
-                services.AddSingleton(new SiloStatistics(Partitions));
-                services.AddSingleton<ISnapshotSink>(Store);
-                services.AddSingleton<ISnapshotReader>(Store);
+                services.AddTestGrainServices(Partitions, Store);
                 services.AddOptions<BatchingOptions>().Configure(o => o.MaxBatchSize = MaxBatchSize);
             });
         }
