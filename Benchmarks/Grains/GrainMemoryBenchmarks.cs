@@ -8,8 +8,9 @@ using Ticker.Grains.Market;
 namespace Ticker.Benchmarks.Grains;
 
 /// <summary>
-/// Memory of an instrument grain: activating a grain and applying its first tick, per grain (one operation). The
-/// allocated bytes per operation are the grain's footprint (object, inline last tick with depth, bars, Greeks).
+/// Memory of an instrument grain's domain state: creating it and applying its first tick, per grain (one operation).
+/// The allocated bytes per operation are the state's footprint (object, inline last tick with depth, bars, Greeks);
+/// the Orleans activation around it (see OrleansPipelineBenchmarks) comes on top.
 /// </summary>
 [MemoryDiagnoser]
 public class GrainMemoryBenchmarks
@@ -19,12 +20,15 @@ public class GrainMemoryBenchmarks
     private InstrumentMaster _master = null!;
     private Tick[] _ticks = null!;
     private int[] _ids = null!;
-    private GrainDirectory? _directory;
+    private InstrumentSettings _settings = null!;
+    private InstrumentState?[] _states = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _master = SyntheticMaster.Create(SyntheticMaster.TodayInIndia(TimeProvider.System));
+        _settings = new InstrumentSettings(new GreeksOptions(), new GrainOptions());
+        _states = new InstrumentState?[Grains];
         _ticks = new Tick[Grains];
         _ids = new int[Grains];
         for (var i = 0; i < Grains; i++)
@@ -35,21 +39,17 @@ public class GrainMemoryBenchmarks
         }
     }
 
-    /// <summary>Activates 1,000 grains on a fresh shard (its directory arrays are created in setup, not counted).</summary>
+    /// <summary>Creates 1,000 instrument states and applies each one's first tick.</summary>
     [Benchmark(OperationsPerInvoke = Grains)]
     public int ActivateGrain()
     {
-        var directory = _directory!;
         var snapshot = new InstrumentSnapshot();
         for (var i = 0; i < Grains; i++)
         {
-            directory.GetOrActivate(_ids[i]).Apply(in _ticks[i], new StreamPosition(new StreamEntryId(1, 0), i), 0, 0, ref snapshot);
+            var state = _states[i] = new InstrumentState(_master[_ids[i]], _settings);
+            state.Apply(in _ticks[i], new StreamPosition(new StreamEntryId(1, 0), i), 0, 0, ref snapshot);
         }
 
-        return directory.ActiveCount;
+        return _states.Length;
     }
-
-    [IterationSetup(Target = nameof(ActivateGrain))]
-    public void FreshShard() =>
-        _directory = new GrainDirectory(_master, new ShardContext(0, _master, new InstrumentSettings(new GreeksOptions(), new GrainOptions())));
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Ticker.Grains.Diagnostics;
@@ -26,6 +27,7 @@ namespace Ticker.Grains.Market;
 /// (up to <c>StreamPullingAgentOptions.BatchContainerBatchSize</c>), so under load each instrument call carries more ticks.
 /// </summary>
 [ImplicitStreamSubscription(ITickPartitionGrain.StreamNamespace)]
+[PreferLocalPlacement] // activated by the first delivery: on the silo whose pulling agent reads the queue
 public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<TickBatch>
 {
     private static readonly int RoutedTickSize = Unsafe.SizeOf<RoutedTick>();

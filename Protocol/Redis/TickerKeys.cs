@@ -18,17 +18,14 @@ public static class TickerKeys
     /// <summary>Account states published by feeds (a hash: account id → JSON).</summary>
     public const string Accounts = "tick:accounts";
 
-    /// <summary>The silo table (a hash: silo id → JSON with its address and last heartbeat).</summary>
-    public const string Silos = "tick:silos";
-
-    /// <summary>The shard count every silo and feed of the cluster must use (a string).</summary>
-    public const string ClusterShardCount = "tick:cluster:shards";
+    /// <summary>The stream queue count every silo and feed of the cluster must use (a string, set by the first silo).</summary>
+    public const string ClusterQueueCount = "tick:cluster:queues";
 
     /// <summary>The largest number of bytes <see cref="TryFormatSnapshot"/> writes.</summary>
     public const int MaxSnapshotKeyLength = 20;
 
-    /// <summary><c>tick:in:{shard}</c>: the tick stream of one shard.</summary>
-    public static string InputStream(int shard) => string.Create(CultureInfo.InvariantCulture, $"tick:in:{shard}");
+    /// <summary><c>tick:in:{queue}</c>: one queue of the tick stream (a Redis stream read with group <see cref="ConsumerGroup"/>).</summary>
+    public static string InputStream(int queue) => string.Create(CultureInfo.InvariantCulture, $"tick:in:{queue}");
 
     /// <summary><c>tick:snap:{token}</c>: the latest snapshot of an instrument (a hash).</summary>
     public static string Snapshot(uint token) => string.Create(CultureInfo.InvariantCulture, $"tick:snap:{token}");
@@ -39,9 +36,6 @@ public static class TickerKeys
 
     /// <summary><c>tick:updates:{underlying}</c>: the pub/sub channel of an underlying's flushed snapshots.</summary>
     public static string Updates(string underlying) => $"tick:updates:{underlying}";
-
-    /// <summary><c>tick:lease:{shard}</c>: the id of the silo that owns a shard, expiring unless renewed.</summary>
-    public static string Lease(int shard) => string.Create(CultureInfo.InvariantCulture, $"tick:lease:{shard}");
 
     /// <summary>Writes <c>tick:snap:{token}</c> as UTF-8 without allocating.</summary>
     public static bool TryFormatSnapshot(uint token, Span<byte> destination, out int written)

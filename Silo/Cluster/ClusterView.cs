@@ -1,14 +1,14 @@
 namespace Ticker.Silo.Cluster;
 
-/// <summary>What this silo knows of the cluster at one moment: the live silos and who owns each shard.</summary>
-/// <param name="Silos">The silos in the table, live ones first.</param>
-/// <param name="Owners">The owner of each shard by index (null: not owned right now).</param>
-/// <param name="Takeovers">Shards this silo has acquired since it started.</param>
-public sealed record ClusterView(IReadOnlyList<SiloEntry> Silos, IReadOnlyList<string?> Owners, long Takeovers);
+/// <summary>The cluster at one moment: its silos and which silo pulls each stream queue.</summary>
+/// <param name="Silos">The silos Orleans' membership lists, active ones first.</param>
+/// <param name="QueueOwners">The name of the silo pulling each queue, by queue index (null: nobody right now).</param>
+public sealed record ClusterView(IReadOnlyList<SiloEntry> Silos, IReadOnlyList<string?> QueueOwners);
 
-/// <summary>One row of the silo table.</summary>
-/// <param name="SiloId">The silo's id.</param>
-/// <param name="Address">Its HTTP address.</param>
-/// <param name="HeartbeatMs">Its last heartbeat, Unix milliseconds (Redis server time).</param>
-/// <param name="Live">Whether the heartbeat is recent enough.</param>
-public sealed record SiloEntry(string SiloId, string Address, long HeartbeatMs, bool Live);
+/// <summary>One silo of Orleans' membership.</summary>
+/// <param name="Name">Its name (<c>Silo:SiloId</c>, <c>--silo-id</c>).</param>
+/// <param name="Address">Its Orleans silo address (IP:port@generation).</param>
+/// <param name="Status">Its membership status (Active, Joining, ShuttingDown, Dead, …).</param>
+/// <param name="HeartbeatMs">When it last wrote "I am alive" to the membership table, Unix milliseconds.</param>
+/// <param name="Live">Whether it is Active.</param>
+public sealed record SiloEntry(string Name, string Address, string Status, long HeartbeatMs, bool Live);

@@ -3,6 +3,6 @@ namespace Ticker.Silo.Cluster;
 /// <summary>Gives the current <see cref="ClusterView"/> (for <c>/api/cluster</c> and the status page).</summary>
 public interface IClusterView
 {
-    /// <summary>The latest view.</summary>
-    ClusterView Current { get; }
+    /// <summary>The cluster as it is now.</summary>
+    Task<ClusterView> GetAsync(CancellationToken cancellationToken);
 }

@@ -17,13 +17,10 @@ public sealed class SingleSiloView : IClusterView
     }
 
     /// <inheritdoc />
-    public ClusterView Current
+    public Task<ClusterView> GetAsync(CancellationToken cancellationToken)
     {
-        get
-        {
-            var owners = new string?[_partitions];
-            Array.Fill(owners, _siloId);
-            return new ClusterView([new SiloEntry(_siloId, "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), true)], owners, 0);
-        }
+        var owners = new string?[_partitions];
+        Array.Fill(owners, _siloId);
+        return Task.FromResult(new ClusterView([new SiloEntry(_siloId, "", "Active", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), true)], owners));
     }
 }

@@ -52,7 +52,7 @@ internal static class DemoCommand
         {
             if (useRedis)
             {
-                services.AddRedisTransport(configuration);
+                services.AddRedisSilo(configuration);
             }
             else
             {

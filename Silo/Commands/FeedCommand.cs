@@ -152,20 +152,29 @@ internal static class FeedCommand
         }
 
         FeedTarget target;
+
+        // --duration also bounds the start: a feed waiting for Redis or a silo stops when its time is up.
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (settings.Duration is { } bound)
+        {
+            starting.CancelAfter(bound);
+        }
+
         try
         {
             target = settings.Redis is { Length: > 0 } connection
-                ? await FeedTarget.CreateRedisTargetAsync(connection, master, settings.Shards, loggers, cancellationToken).ConfigureAwait(false)
-                : await FeedTarget.CreateTargetAsync(settings.Master, settings.Http, settings.Shards, cancellationToken).ConfigureAwait(false);
+                ? await FeedTarget.CreateRedisTargetAsync(connection, master, settings.Shards, loggers, stderr, starting.Token).ConfigureAwait(false)
+                : await FeedTarget.CreateTargetAsync(settings.Master, settings.Http, settings.Shards, starting.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or IOException)
         {
             await stderr.WriteLineAsync($"feed: cannot start the tick stream: {ex.Message}").ConfigureAwait(false);
             return 2;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (starting.IsCancellationRequested)
         {
-            return 130;
+            await stderr.WriteLineAsync("feed: stopped before the tick stream was ready (nothing was written)").ConfigureAwait(false);
+            return cancellationToken.IsCancellationRequested ? 130 : 1;
         }
 
         await using (target.ConfigureAwait(false))

@@ -9,18 +9,20 @@ using Ticker.Client.Kite;
 using Ticker.Grains.Accounts;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Streams;
-using Ticker.Protocol.Redis;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Silo.Diagnostics;
 using Ticker.Silo.Hosting;
 using Ticker.Silo.Options;
 using Ticker.Silo.Transports.Redis;
+using StackExchange.Redis;
+using Ticker.Client.Hosting;
+using Ticker.Client.Ingestion;
 
 namespace Ticker.Silo.Commands;
 
 /// <summary>
 /// Where <c>./ticker feed</c> writes its ticks: the one seam that chooses the tick stream. With <c>--redis</c> it is
-/// the Redis tick streams that silos read; otherwise an embedded silo in this process (SiloApplication with the
+/// the Orleans tick stream on Redis that the cluster's silos read; otherwise an embedded silo in this process (SiloApplication with the
 /// embedded transport), so every tick is really validated, priced and snapshotted, and its HTTP API answers on
 /// <c>--http</c> (a free loopback port otherwise).
 /// </summary>
@@ -110,54 +112,106 @@ internal sealed class FeedTarget : IAsyncDisposable
     }
 
     /// <summary>
-    /// A target on Redis: the tick streams <c>tick:in:{shard}</c> that silos read. The shard count is the cluster's
-    /// (<c>tick:cluster:shards</c>) unless given; the feed's accounts are published in <c>tick:accounts</c>.
+    /// A target on Redis: the feed is an Orleans client of the cluster (Redis clustering) publishing into the Redis
+    /// Streams tick stream that the silos read; its accounts are reported to their account grains. The queue count is
+    /// the cluster's (<c>tick:cluster:queues</c>); a <paramref name="shards"/> that disagrees stops the start. While Redis
+    /// or every silo is unreachable the start waits, until <paramref name="cancellationToken"/> ends it.
     /// </summary>
     public static async Task<FeedTarget> CreateRedisTargetAsync(
-        string connectionString, InstrumentMaster master, int? shards, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string connectionString, InstrumentMaster master, int? shards, ILoggerFactory loggers, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var options = new RedisTransportOptions { ConnectionString = connectionString };
-        var validation = new RedisTransportOptionsValidator().Validate(null, options);
-        if (validation.Failed)
+        if (RedisConnectionString.Check(connectionString) is { } error)
         {
-            throw new OptionsValidationException(RedisTransportOptions.SectionName, typeof(RedisTransportOptions), validation.Failures);
+            throw new InvalidOperationException(error);
         }
 
-        var connector = new RedisConnector(connectionString, loggers);
+        var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString.Parse(connectionString)).ConfigureAwait(false);
+        IHost? host = null;
         try
         {
-            var redis = await connector.GetAsync(cancellationToken).ConfigureAwait(false);
-            var cluster = (await redis.ExecuteAsync(["GET", TickerKeys.ClusterShardCount], cancellationToken).ConfigureAwait(false)).AsString();
-            var shardCount = shards ?? (int.TryParse(cluster, CultureInfo.InvariantCulture, out var n) ? n : SiloOptions.DefaultShardCount);
-            var writer = new RedisTickStreamWriter(connector, new ShardMap(master, shardCount), options, loggers.CreateLogger<RedisTickStreamWriter>());
-            var accounts = new AccountDirectory();
-            var publisher = new AccountStatePublisher(connector, new LocalAccountSource(accounts, TimeProvider.System), TimeProvider.System);
-            await publisher.StartAsync(cancellationToken).ConfigureAwait(false);
-            var description = $"Redis {connector.Description} ({shardCount} shards)";
+            var queues = await AgreeOnQueuesAsync(redis, shards, stderr, cancellationToken).ConfigureAwait(false);
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            builder.Services.AddSingleton<IConnectionMultiplexer>(redis);
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton<AccountDirectory>();
+            builder.Services.AddSingleton<LocalAccountSource>();
+
+            // The client first: it starts before, and stops after, the reporter that calls the account grains.
+            builder.UseOrleansClient(client => client.UseTickerRedisCluster(queues));
+            builder.Services.AddHostedService<AccountReporter>();
+            host = builder.Build();
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            var writer = new OrleansTickStreamWriter(
+                host.Services.GetRequiredService<IClusterClient>(), new ShardMap(master, queues), loggers.CreateLogger<OrleansTickStreamWriter>());
+            var description = $"Redis {RedisConnectionString.Redact(connectionString)} ({queues} stream queues)";
+            var started = host;
             return new FeedTarget(
                 writer,
-                accounts,
+                host.Services.GetRequiredService<AccountDirectory>(),
                 null,
                 description,
                 async () =>
                 {
-                    await publisher.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                    publisher.Dispose();
+                    await started.StopAsync(CancellationToken.None).ConfigureAwait(false);
                     return string.Create(
                         CultureInfo.InvariantCulture,
-                        $"target={description} entries={writer.EntriesWritten} retries={writer.Retries} throttled={writer.ThrottleWaits}");
+                        $"target={description} batches={writer.BatchesPublished} ticks={writer.TicksPublished} retries={writer.Retries}");
                 },
-                connector);
+                new OwnedResources(started, redis));
         }
         catch
         {
-            await connector.DisposeAsync().ConfigureAwait(false);
+            host?.Dispose();
+            await redis.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>The cluster's queue count; waits (saying so once) while Redis is unreachable.</summary>
+    private static async Task<int> AgreeOnQueuesAsync(IConnectionMultiplexer redis, int? shards, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var said = false;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                return await QueueCountAgreement.AgreeAsync(redis.GetDatabase(), shards, "this feed").ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+            {
+                if (!said)
+                {
+                    await stderr.WriteLineAsync($"feed: waiting for Redis ({ex.Message})").ConfigureAwait(false);
+                    said = true;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
     /// <summary>Stops the target once, draining what was written, and describes what it did.</summary>
     public async Task<string> StopAsync() => _summary ??= await _stop().ConfigureAwait(false);
+
+    /// <summary>The Orleans client host and the multiplexer of a Redis target, disposed together.</summary>
+    private sealed class OwnedResources(IHost host, IConnectionMultiplexer redis) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            host.Dispose();
+            await redis.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -40,7 +40,7 @@ internal static class SiloCommand
             {
                 if (useRedis)
                 {
-                    services.AddRedisTransport(configuration);
+                    services.AddRedisSilo(configuration);
                 }
                 else
                 {

@@ -33,8 +33,7 @@ public static class EmbeddedSiloServiceCollectionExtensions
         services.AddValidatedOptions<OrleansHostOptions, OrleansHostOptionsValidator>(configuration, OrleansHostOptions.SectionName);
         var host = configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         var partitions = configuration.GetValue(SiloOptions.SectionName + ":" + nameof(SiloOptions.ShardCount), SiloOptions.DefaultShardCount);
-        var idle = configuration.GetValue(GrainOptions.SectionName + ":" + nameof(GrainOptions.IdleDeactivation), GrainOptions.DefaultIdleDeactivation);
-        var deliveryBatch = Math.Clamp(host.DeliveryBatchSize, 1, 10_000);
+        var deliveryBatch = host.DeliveryBatchSize();
         var poll = host.StreamPollPeriod > TimeSpan.Zero ? host.StreamPollPeriod : OrleansHostOptions.DefaultStreamPollPeriod;
 
         var endpoints = new OrleansEndpoints(PortOrFree(host.SiloPort), PortOrFree(host.GatewayPort));
@@ -52,15 +51,7 @@ public static class EmbeddedSiloServiceCollectionExtensions
                     agent.BatchContainerBatchSize = deliveryBatch;
                 }));
             });
-            silo.Configure<GrainCollectionOptions>(o =>
-            {
-                // Orleans looks for idle grains once per quantum and needs the age above it: a shorter idle period
-                // (tests, small machines) gets a shorter quantum.
-                var age = idle >= TimeSpan.FromSeconds(2) ? idle : GrainOptions.DefaultIdleDeactivation;
-                o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(o.CollectionQuantum.Ticks, age.Ticks / 2));
-                o.ClassSpecificCollectionAge[typeof(InstrumentGrain).FullName!] = age;
-            });
-            silo.AddDashboard();
+            silo.AddTickerSiloSettings(configuration);
         });
 
         services.AddSingleton<OrleansTickStreamWriter>();
@@ -82,7 +73,8 @@ public static class EmbeddedSiloServiceCollectionExtensions
     public static bool HasOrleansSilo(this IServiceProvider services) => services.GetService<IOptions<OrleansHostOptions>>() is not null
         && services.GetService<IClusterClient>() is not null;
 
-    private static int PortOrFree(int port)
+    /// <summary>The port configured, or a free loopback port when it is 0.</summary>
+    internal static int PortOrFree(int port)
     {
         if (port is > 0 and <= 65535)
         {

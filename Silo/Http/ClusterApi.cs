@@ -5,32 +5,33 @@ using Ticker.Silo.Cluster;
 
 namespace Ticker.Silo.Http;
 
-/// <summary><c>/api/cluster</c>: the silos, their heartbeats, and the owner of every shard.</summary>
+/// <summary><c>/api/cluster</c>: the silos of Orleans' membership, their status and heartbeat, and who pulls each stream queue.</summary>
 public static class ClusterApi
 {
     /// <summary>Maps <c>/api/cluster</c>.</summary>
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/cluster", static (HttpContext context, IClusterView cluster) =>
+        app.MapGet("/api/cluster", static async (HttpContext context, IClusterView cluster) =>
         {
-            var view = cluster.Current;
-            return TickerApi.WriteJsonAsync(context, json =>
+            var view = await cluster.GetAsync(context.RequestAborted).ConfigureAwait(false);
+            await TickerApi.WriteJsonAsync(context, json =>
             {
                 json.WriteStartObject();
                 json.WriteStartArray("silos");
                 foreach (var silo in view.Silos)
                 {
                     json.WriteStartObject();
-                    json.WriteString("silo_id", silo.SiloId);
+                    json.WriteString("silo_id", silo.Name);
                     json.WriteString("address", silo.Address);
+                    json.WriteString("status", silo.Status);
                     json.WriteNumber("last_heartbeat_ms", silo.HeartbeatMs);
                     json.WriteBoolean("live", silo.Live);
-                    json.WriteStartArray("shards");
-                    for (var shard = 0; shard < view.Owners.Count; shard++)
+                    json.WriteStartArray("queues");
+                    for (var queue = 0; queue < view.QueueOwners.Count; queue++)
                     {
-                        if (view.Owners[shard] == silo.SiloId)
+                        if (silo.Live && view.QueueOwners[queue] == silo.Name)
                         {
-                            json.WriteNumberValue(shard);
+                            json.WriteNumberValue(queue);
                         }
                     }
 
@@ -39,12 +40,12 @@ public static class ClusterApi
                 }
 
                 json.WriteEndArray();
-                json.WriteStartArray("shards");
-                for (var shard = 0; shard < view.Owners.Count; shard++)
+                json.WriteStartArray("queues");
+                for (var queue = 0; queue < view.QueueOwners.Count; queue++)
                 {
                     json.WriteStartObject();
-                    json.WriteNumber("shard", shard);
-                    if (view.Owners[shard] is { } owner)
+                    json.WriteNumber("queue", queue);
+                    if (view.QueueOwners[queue] is { } owner)
                     {
                         json.WriteString("owner", owner);
                     }
@@ -57,9 +58,8 @@ public static class ClusterApi
                 }
 
                 json.WriteEndArray();
-                json.WriteNumber("takeovers", view.Takeovers);
                 json.WriteEndObject();
-            });
+            }).ConfigureAwait(false);
         });
         return app;
     }

@@ -19,7 +19,6 @@ public sealed class SiloGaugesService : BackgroundService
     private readonly ClusterInstruments _cluster;
     private readonly IAccountSource _accounts;
     private readonly SiloStatistics _statistics;
-    private readonly ShardSupervisor? _supervisor;
     private readonly IStreamBacklogSource? _backlog;
     private readonly IClusterMembershipService? _membership;
     private readonly HashSet<SiloAddress> _dead = [];
@@ -42,9 +41,7 @@ public sealed class SiloGaugesService : BackgroundService
         _streams = streams;
         _cluster = cluster;
         _accounts = accounts;
-        // The Redis transport's shard workers and streams (until it moves onto Orleans too); none in the embedded silo.
         _statistics = statistics;
-        _supervisor = services.GetService<ShardSupervisor>();
         _backlog = services.GetService<IStreamBacklogSource>();
         _membership = services.GetService<IClusterMembershipService>();
         streams.SetQueueCount(statistics.Shards.Count);
@@ -71,7 +68,7 @@ public sealed class SiloGaugesService : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                _cluster.SetOwnedShards(_supervisor?.Workers.Count ?? _statistics.Shards.Count);
+                _cluster.SetOwnedShards(_statistics.Shards.Count);
                 ObserveMembership();
                 await CountActiveAccountsAsync(stoppingToken).ConfigureAwait(false);
                 await ProbeStreamAsync(stoppingToken).ConfigureAwait(false);
@@ -142,14 +139,5 @@ public sealed class SiloGaugesService : BackgroundService
         }
     }
 
-    private long PendingSnapshots()
-    {
-        var pending = _statistics.PendingSnapshots;
-        foreach (var worker in _supervisor?.Workers ?? [])
-        {
-            pending += worker.PendingSnapshots;
-        }
-
-        return pending;
-    }
+    private long PendingSnapshots() => _statistics.PendingSnapshots;
 }

@@ -1,6 +1,6 @@
 namespace Ticker.Silo.Options;
 
-/// <summary>Settings of the Orleans silo of the embedded mode. Section <c>Orleans</c>.</summary>
+/// <summary>Settings of the Orleans silo (embedded or on Redis). Section <c>Orleans</c>; <c>Orleans:Membership</c> binds Orleans' own <c>ClusterMembershipOptions</c>.</summary>
 public sealed class OrleansHostOptions
 {
     /// <summary>The configuration section.</summary>
@@ -18,7 +18,13 @@ public sealed class OrleansHostOptions
     /// <summary>Gateway port for Orleans clients (<c>TickerGrainClient</c>); 0 picks a free one; else 1 to 65,535.</summary>
     public int GatewayPort { get; set; }
 
-    /// <summary>How often a stream pulling agent asks its queue for events when it found none; 1 ms to 1 s.</summary>
+    /// <summary>
+    /// On Redis: the IP address other silos and clients reach this silo at (default: Orleans' choice, this host's
+    /// first non-loopback address).
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Embedded mode: how often a stream pulling agent asks its queue for events when it found none; 1 ms to 1 s (on Redis: <c>Streams:PollPeriod</c>).</summary>
     public TimeSpan StreamPollPeriod { get; set; } = DefaultStreamPollPeriod;
 
     /// <summary>

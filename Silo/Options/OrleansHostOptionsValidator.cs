@@ -13,6 +13,11 @@ public sealed class OrleansHostOptionsValidator : IValidateOptions<OrleansHostOp
         OptionChecks.Range(errors, "Orleans:GatewayPort", options.GatewayPort, 0, 65535);
         OptionChecks.Range(errors, "Orleans:StreamPollPeriod", options.StreamPollPeriod, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
         OptionChecks.Range(errors, "Orleans:DeliveryBatchSize", options.DeliveryBatchSize, 1, 10_000);
+        if (!string.IsNullOrWhiteSpace(options.AdvertisedAddress) && !System.Net.IPAddress.TryParse(options.AdvertisedAddress, out _))
+        {
+            errors.Add($"Orleans:AdvertisedAddress '{options.AdvertisedAddress}' is not an IP address");
+        }
+
         return OptionChecks.Result(errors);
     }
 }

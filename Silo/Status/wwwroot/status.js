@@ -264,12 +264,12 @@ function renderCluster(cluster, status) {
   let source;
   if (cluster && cluster.ok && Array.isArray(cluster.data.silos)) {
     silos = cluster.data.silos;
-    owners = Array.isArray(cluster.data.shards) ? cluster.data.shards : [];
+    owners = Array.isArray(cluster.data.queues) ? cluster.data.queues : [];
     source = `${silos.length} silo${silos.length === 1 ? '' : 's'} in the cluster`;
   } else if (status.ok) {
     const shards = Array.from({ length: status.data.shards }, (_, i) => i);
-    silos = [{ silo_id: status.data.silo_id, address: window.location.host, last_heartbeat_ms: null, shards }];
-    owners = shards.map((shard) => ({ shard, owner: status.data.silo_id }));
+    silos = [{ silo_id: status.data.silo_id, address: window.location.host, last_heartbeat_ms: null, queues: shards }];
+    owners = shards.map((queue) => ({ queue, owner: status.data.silo_id }));
     source = cluster ? `cluster view unavailable (${cluster.error}); showing this silo` : 'single silo (no cluster table)';
   } else {
     setState('cluster', false, status.error);
@@ -284,13 +284,13 @@ function renderCluster(cluster, status) {
     const name = el('td', 'wrap');
     name.append(el('span', `swatch owner-${palette.get(silo.silo_id)}`), el('span', null, silo.silo_id));
     row.append(name, el('td', 'wrap', silo.address || '—'), el('td', null, heartbeat(silo.last_heartbeat_ms)),
-      el('td', 'num', Array.isArray(silo.shards) ? silo.shards.length : '—'));
+      el('td', 'num', Array.isArray(silo.queues) ? silo.queues.length : '—'));
     return row;
   }));
-  $('shards').replaceChildren(...owners.map(({ shard, owner }) => {
-    const box = el('span', palette.has(owner) ? `shard owner-${palette.get(owner)}` : 'shard unowned', shard);
-    box.title = owner ? `shard ${shard}: ${owner}` : `shard ${shard}: no owner`;
-    box.dataset.shard = String(shard);
+  $('shards').replaceChildren(...owners.map(({ queue, owner }) => {
+    const box = el('span', palette.has(owner) ? `shard owner-${palette.get(owner)}` : 'shard unowned', queue);
+    box.title = owner ? `queue ${queue}: ${owner}` : `queue ${queue}: nobody reads it`;
+    box.dataset.shard = String(queue);
     return box;
   }));
 }

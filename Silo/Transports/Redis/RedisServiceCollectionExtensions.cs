@@ -1,51 +1,130 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Clustering.Redis;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Streams;
+using StackExchange.Redis;
+using Ticker.Client.Ingestion;
+using Ticker.Client.Library;
 using Ticker.Grains.Instruments;
+using Ticker.Grains.Interfaces.Market;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
-using Ticker.Grains.Streams;
 using Ticker.Silo.Cluster;
 using Ticker.Silo.Hosting;
-using Ticker.Silo.Metrics;
 using Ticker.Silo.Options;
+using Ticker.Streaming.Hosting;
+using Ticker.Streaming.Options;
+using SiloOptions = Ticker.Silo.Options.SiloOptions;
 
 namespace Ticker.Silo.Transports.Redis;
 
-/// <summary>Registers the Redis transport: tick streams, snapshot hashes, pub/sub, a readiness check.</summary>
+/// <summary>
+/// The production mode: an Orleans silo on Redis. Orleans Redis clustering for membership, the Redis Streams
+/// provider (<c>Streaming/</c>) for the ticks, Redis hashes and pub/sub for the snapshots, all over one
+/// StackExchange.Redis multiplexer per process.
+/// </summary>
 public static class RedisServiceCollectionExtensions
 {
-    /// <summary>Uses Redis (section <c>Redis</c>, <c>ConnectionString</c> required) for the tick stream and snapshots.</summary>
-    public static IServiceCollection AddRedisTransport(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Failure detection defaults: a killed silo is declared dead within about five seconds.</summary>
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a joining silo's share stays with the others (Orleans' default: 2 minutes).</summary>
+    private static readonly TimeSpan SiloMaturityPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>Adds the Orleans silo of the Redis mode (section <c>Redis</c>, <c>ConnectionString</c> required).</summary>
+    public static IServiceCollection AddRedisSilo(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<RedisTransportOptions, RedisTransportOptionsValidator>(configuration, RedisTransportOptions.SectionName);
+        services.AddValidatedOptions<OrleansHostOptions, OrleansHostOptionsValidator>(configuration, OrleansHostOptions.SectionName);
+        var host = configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
+        var connectionString = configuration[RedisTransportOptions.SectionName + ":" + nameof(RedisTransportOptions.ConnectionString)];
+        var configuredQueues = configuration.GetValue<int?>(SiloOptions.SectionName + ":" + nameof(SiloOptions.ShardCount));
+
+        services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(
+            RedisConnectionString.Parse(sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value.ConnectionString!)));
+
+        // The queue count is the cluster's (tick:cluster:queues); a silo configured otherwise stops at start-up.
+        services.AddOptions<SiloOptions>().PostConfigure<IConnectionMultiplexer>((silo, redis) =>
+            silo.ShardCount = QueueCountAgreement.AgreeAsync(redis.GetDatabase(), configuredQueues, "this silo").GetAwaiter().GetResult());
+
+        var endpoints = new OrleansEndpoints(
+            EmbeddedSiloServiceCollectionExtensions.PortOrFree(host.SiloPort), EmbeddedSiloServiceCollectionExtensions.PortOrFree(host.GatewayPort));
+        services.AddSingleton(endpoints);
+        services.AddOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = TickerGrainClient.ClusterId;
+                o.ServiceId = TickerGrainClient.ClusterId;
+            });
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = endpoints.SiloPort;
+                o.GatewayPort = endpoints.GatewayPort;
+                if (!string.IsNullOrWhiteSpace(host.AdvertisedAddress))
+                {
+                    o.AdvertisedIPAddress = System.Net.IPAddress.Parse(host.AdvertisedAddress);
+                }
+            });
+            silo.UseRedisClustering(_ => { });
+            silo.Services.AddOptions<RedisClusteringOptions>().Configure<IConnectionMultiplexer>(static (o, redis) =>
+            {
+                o.ConfigurationOptions = new ConfigurationOptions();
+                o.CreateMultiplexer = _ => Task.FromResult((redis, true));
+            });
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = ProbeTimeout;
+                o.NumMissedProbesLimit = 2;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
+            });
+            silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(OrleansHostOptions.SectionName + ":Membership"));
+            silo.AddRedisTickStreams(
+                ITickPartitionGrain.StreamProvider,
+                static _ => { },
+                streams =>
+                {
+                    streams.ConfigurePullingAgent(o => o.Configure(agent => agent.BatchContainerBatchSize = host.DeliveryBatchSize()));
+                    streams.ConfigurePartitionBalancing<DeploymentBasedQueueBalancerOptions>(
+                        static (services, name) => DeploymentBasedQueueBalancer.Create(services, name, new ActiveSilosDeployment(services.GetRequiredService<ISiloStatusOracle>())),
+                        static options => options.Configure(balancer =>
+                        {
+                            balancer.IsFixed = false;
+                            balancer.SiloMaturityPeriod = SiloMaturityPeriod;
+                        }));
+                });
+            silo.Services.AddOptions<RedisTickStreamOptions>(ITickPartitionGrain.StreamProvider)
+                .Bind(configuration.GetSection(StreamsSection))
+                .Configure<IOptions<SiloOptions>>(static (o, silo) => o.QueueCount = silo.Value.ShardCount);
+            silo.AddTickerSiloSettings(configuration);
+        });
+
+        services.AddSingleton<OrleansTickStreamWriter>();
+        services.AddSingleton<ITickStreamWriter>(static sp => sp.GetRequiredService<OrleansTickStreamWriter>());
+        services.AddSingleton<IStreamBacklogSource, RedisStreamBacklog>();
+        services.AddSingleton<IClusterView, OrleansClusterView>();
+        services.AddSingleton<IAccountSource, GrainAccountSource>();
+        services.AddHostedService<AccountReporter>();
+
         services.AddSingleton(static sp => new RedisConnector(
             sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value.ConnectionString!,
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<RedisInstruments>()));
-        services.AddSingleton(static sp => new RedisStreamStatistics(sp.GetRequiredService<StreamInstruments>()));
-        services.AddSingleton<ITickStream>(static sp => new RedisTickStream(
-            sp.GetRequiredService<RedisConnector>(),
-            sp.GetRequiredService<ShardMap>(),
-            sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value,
-            sp.GetRequiredService<IOptions<SiloOptions>>().Value.SiloId,
-            sp.GetRequiredService<RedisStreamStatistics>(),
-            sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(static sp => sp.GetRequiredService<ITickStream>().Writer);
-        services.AddSingleton(static sp => (IStreamBacklogSource)sp.GetRequiredService<ITickStream>());
-        services.AddSingleton<ShardSupervisor>();
-        services.AddHostedService(static sp => sp.GetRequiredService<ShardSupervisor>());
+            sp.GetRequiredService<Metrics.RedisInstruments>()));
         services.AddSingleton<ISnapshotSink>(static sp => new RedisSnapshotSink(
             sp.GetRequiredService<RedisConnector>(), sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value));
         services.AddSingleton<ISnapshotReader>(static sp => new RedisSnapshotReader(sp.GetRequiredService<RedisConnector>()));
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
-        services.AddSingleton<IAccountSource, RedisAccountSource>();
         services.AddHostedService<AccountStatePublisher>();
-        services.AddValidatedOptions<ClusterOptions, ClusterOptionsValidator>(configuration, ClusterOptions.SectionName);
-        services.AddSingleton<RedisClusterCoordinator>();
-        services.AddSingleton<IClusterView>(static sp => sp.GetRequiredService<RedisClusterCoordinator>());
-        services.AddHostedService(static sp => sp.GetRequiredService<RedisClusterCoordinator>());
         return services;
     }
+
+    /// <summary>The configuration section of the tick stream provider's options (<c>RedisTickStreamOptions</c>).</summary>
+    public const string StreamsSection = "Streams";
 }

@@ -15,23 +15,27 @@ public sealed class InstrumentStateUnitTests
 
     private StreamPosition Next() => new(new StreamEntryId(++_entry, 0), 0);
 
-    private static ShardContext Context(bool greeks = true) =>
-        new(0, TestMarket.Master, new InstrumentSettings(new GreeksOptions { Enabled = greeks, RiskFreeRate = 0.065, DividendYield = 0.01 }, new GrainOptions()));
+    private static MarketContext Context(bool greeks = true) =>
+        new(new InstrumentSettings(new GreeksOptions { Enabled = greeks, RiskFreeRate = 0.065, DividendYield = 0.01 }, new GrainOptions()), new UnderlyingPrices(TestMarket.Master.Count));
 
-    /// <summary>Applies a tick with the spot the shard context holds for the instrument's underlying.</summary>
-    private static IvStatus Apply(InstrumentState state, ShardContext context, in Tick tick, StreamPosition position, long nowUs, ref InstrumentSnapshot snapshot)
+    /// <summary>Applies a tick with the spot the context holds for the instrument's underlying.</summary>
+    private static IvStatus Apply(InstrumentState state, MarketContext context, in Tick tick, StreamPosition position, long nowUs, ref InstrumentSnapshot snapshot)
     {
         TestMarket.Master.TryGetId(state.Instrument.InstrumentToken, out var id);
-        return state.Apply(in tick, position, context.SpotOf(id), nowUs, ref snapshot);
+        return state.Apply(in tick, position, context.UnderlyingPrices.Get(TestMarket.Master.UnderlyingIdOf(id)), nowUs, ref snapshot);
     }
+
+    private static InstrumentState Activate(MarketContext context, int id) => new(TestMarket.Master[id], context.Settings);
+
+    /// <summary>What a partition consumer gives the instrument states: settings and the underlyings' last prices.</summary>
+    private sealed record MarketContext(InstrumentSettings Settings, UnderlyingPrices UnderlyingPrices);
 
     [Fact]
     public void Underlying_bars_roll_over_on_interval_boundaries()
     {
         var context = Context();
-        var directory = new GrainDirectory(TestMarket.Master, context);
         TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var id);
-        var grain = directory.GetOrActivate(id);
+        var grain = Activate(context, id);
         var snapshot = new InstrumentSnapshot();
 
         Apply(grain, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0, 5), volume: 1000), Next(), TestMarket.Us(4, 0, 5), ref snapshot);
@@ -56,7 +60,6 @@ public sealed class InstrumentStateUnitTests
     public void Option_tick_recovers_the_volatility_it_was_priced_with_and_its_greeks()
     {
         var context = Context();
-        var directory = new GrainDirectory(TestMarket.Master, context);
         var call = TestMarket.NiftyOption(InstrumentKind.Call, 24100);
         TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var niftyId);
         TestMarket.Master.TryGetId(call.InstrumentToken, out var callId);
@@ -69,7 +72,7 @@ public sealed class InstrumentStateUnitTests
         var tick = TestMarket.Tick(call.InstrumentToken, price, now);
         var snapshot = new InstrumentSnapshot();
 
-        var status = Apply(directory.GetOrActivate(callId), context, tick, Next(), now, ref snapshot);
+        var status = Apply(Activate(context, callId), context, tick, Next(), now, ref snapshot);
 
         Assert.Equal(IvStatus.Ok, status);
         Assert.Equal(0.2, snapshot.Iv, 8);
@@ -88,10 +91,9 @@ public sealed class InstrumentStateUnitTests
     public void Undefined_iv_is_a_status_with_zero_greeks_never_nan()
     {
         var context = Context();
-        var directory = new GrainDirectory(TestMarket.Master, context);
         var call = TestMarket.NiftyOption(InstrumentKind.Call, 23500);
         TestMarket.Master.TryGetId(call.InstrumentToken, out var callId);
-        var grain = directory.GetOrActivate(callId);
+        var grain = Activate(context, callId);
         var snapshot = new InstrumentSnapshot();
 
         var noSpot = Apply(grain, context, TestMarket.Tick(call.InstrumentToken, 600, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
@@ -111,12 +113,11 @@ public sealed class InstrumentStateUnitTests
     public void Greeks_off_publishes_prices_only()
     {
         var context = Context(greeks: false);
-        var directory = new GrainDirectory(TestMarket.Master, context);
         var put = TestMarket.NiftyOption(InstrumentKind.Put, 24000);
         TestMarket.Master.TryGetId(put.InstrumentToken, out var id);
         var snapshot = new InstrumentSnapshot();
 
-        var status = Apply(directory.GetOrActivate(id), context, TestMarket.Tick(put.InstrumentToken, 120, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
+        var status = Apply(Activate(context, id), context, TestMarket.Tick(put.InstrumentToken, 120, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
 
         Assert.Equal(IvStatus.None, status);
         Assert.Equal(120, snapshot.LastPrice);
@@ -124,43 +125,16 @@ public sealed class InstrumentStateUnitTests
     }
 
     [Fact]
-    public void Idle_grains_are_deactivated_and_come_back_with_their_tick_count()
-    {
-        var context = Context();
-        var directory = new GrainDirectory(TestMarket.Master, context);
-        TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var id);
-        var snapshot = new InstrumentSnapshot();
-        var grain = directory.GetOrActivate(id);
-        Apply(grain, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0)), Next(), TestMarket.Us(4, 0), ref snapshot);
-        Apply(grain, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24001, TestMarket.Us(4, 0, 1)), Next(), TestMarket.Us(4, 0, 1), ref snapshot);
-
-        Assert.Equal(0, directory.DeactivateIdle(TestMarket.Us(4, 0, 1)));
-        Assert.Equal(1, directory.ActiveCount);
-        Assert.Equal(1, directory.DeactivateIdle(TestMarket.Us(4, 10)));
-        Assert.Equal(0, directory.ActiveCount);
-        Assert.Null(directory.Find(id));
-
-        var again = directory.GetOrActivate(id);
-        Apply(again, context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24002, TestMarket.Us(4, 11)), Next(), TestMarket.Us(4, 11), ref snapshot);
-
-        Assert.NotSame(grain, again);
-        Assert.Equal(3, snapshot.Ticks);
-        Assert.Equal(2, directory.Activations);
-        Assert.Equal(1, directory.Deactivations);
-    }
-
-    [Fact]
     public void A_grain_restored_from_its_snapshot_carries_on_and_recognises_redelivered_ticks()
     {
         var context = Context();
-        var first = new GrainDirectory(TestMarket.Master, context);
         TestMarket.Master.TryGetId(TestMarket.Nifty.InstrumentToken, out var id);
         var snapshot = new InstrumentSnapshot();
         var at = new StreamPosition(new StreamEntryId(1000, 3), 7);
-        Apply(first.GetOrActivate(id), context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0), volume: 500), at, TestMarket.Us(4, 0), ref snapshot);
+        Apply(Activate(context, id), context, TestMarket.Tick(TestMarket.Nifty.InstrumentToken, 24000, TestMarket.Us(4, 0), volume: 500), at, TestMarket.Us(4, 0), ref snapshot);
 
-        var takeover = new GrainDirectory(TestMarket.Master, context);
-        var restored = takeover.Restore(id, in snapshot);
+        var restored = Activate(context, id);
+        restored.Restore(in snapshot);
 
         Assert.True(restored.HasApplied(at));
         Assert.True(restored.HasApplied(new StreamPosition(new StreamEntryId(1000, 3), 6)));

@@ -168,9 +168,9 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
         app.MapGet("/api/accounts", () => Results.Text("""{"active":0,"accounts":[]}""", "application/json"));
         app.MapGet("/api/chain/{underlying}", (string underlying) => Results.Json(new { error = "no chain here" }, statusCode: 404));
         app.MapGet("/api/cluster", () => Results.Text("""
-            {"silos":[{"silo_id":"silo-a","address":"10.0.0.1:5080","last_heartbeat_ms":1200,"shards":[0,2]},
-                      {"silo_id":"silo-b","address":"10.0.0.2:5080","last_heartbeat_ms":300,"shards":[1]}],
-             "shards":[{"shard":0,"owner":"silo-a"},{"shard":1,"owner":"silo-b"},{"shard":2,"owner":"silo-a"},{"shard":3,"owner":null}]}
+            {"silos":[{"silo_id":"silo-a","address":"10.0.0.1:11111@1","status":"Active","last_heartbeat_ms":1200,"live":true,"queues":[0,2]},
+                      {"silo_id":"silo-b","address":"10.0.0.2:11111@1","status":"Active","last_heartbeat_ms":300,"live":true,"queues":[1]}],
+             "queues":[{"queue":0,"owner":"silo-a"},{"queue":1,"owner":"silo-b"},{"queue":2,"owner":"silo-a"},{"queue":3,"owner":null}]}
             """, "application/json"));
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -181,7 +181,7 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
 
         var silos = await browser.EvaluateAsync("[...document.getElementById('silos').tBodies[0].rows].map((r) => [...r.cells].map((c) => c.textContent))");
         Assert.Equal(["silo-a", "silo-b"], silos.EnumerateArray().Select(r => r[0].GetString()));
-        Assert.Equal(["10.0.0.1:5080", "10.0.0.2:5080"], silos.EnumerateArray().Select(r => r[1].GetString()));
+        Assert.Equal(["10.0.0.1:11111@1", "10.0.0.2:11111@1"], silos.EnumerateArray().Select(r => r[1].GetString()));
         Assert.Equal(["2", "1"], silos.EnumerateArray().Select(r => r[3].GetString()));
         var shards = await browser.EvaluateAsync("[...document.querySelectorAll('#shards .shard')].map((s) => s.className)");
         Assert.Equal(["shard owner-0", "shard owner-1", "shard owner-0", "shard unowned"], shards.EnumerateArray().Select(s => s.GetString()));
