@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
+using Orleans.Runtime.Placement;
 using Ticker.Grains.Batching;
 using Ticker.Grains.Diagnostics;
 using Ticker.Grains.Instruments;
@@ -33,8 +34,10 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain
     private readonly TimeProvider _time;
     private readonly LatencyHistogram _latency;
     private readonly bool _conflate;
+    private readonly SiloAddress _silo;
     private InstrumentState? _state;
     private int _instrumentId;
+    private bool _moving;
 
     /// <summary>Creates the grain (Orleans does, with the silo's services).</summary>
     public InstrumentGrain(
@@ -44,8 +47,10 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain
         IPipelineObserver observer,
         SiloStatistics statistics,
         IOptions<BatchingOptions> batching,
-        TimeProvider time)
+        TimeProvider time,
+        ILocalSiloDetails silo)
     {
+        _silo = silo.SiloAddress;
         _master = master;
         _settings = settings;
         _snapshots = snapshots;
@@ -131,6 +136,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain
             }
         }
 
+        FollowConsumer(ticks.Consumer);
         return Task.FromResult(new ApplyResult
         {
             Snapshots = payload.AsMemory(0, written * SnapshotSize),
@@ -141,6 +147,24 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain
             GreeksComputed = greeks,
             IvFailures = ivFailures,
         });
+    }
+
+    /// <summary>
+    /// Moves this activation to its partition consumer's silo when they differ (the queue moved to another silo after
+    /// a join or leave), once this call is done. The new activation restores the snapshot the consumer writes before
+    /// its next call, so nothing is lost; every later call is local again.
+    /// </summary>
+    private void FollowConsumer(SiloAddress? consumer)
+    {
+        if (_moving || consumer is null || consumer.Equals(_silo))
+        {
+            return;
+        }
+
+        _moving = true;
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, consumer);
+        this.MigrateOnIdle();
+        RequestContext.Remove(IPlacementDirector.PlacementHintKey);
     }
 
     /// <inheritdoc />

@@ -41,6 +41,7 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly UnderlyingPrices _spots;
+    private readonly SiloAddress _silo;
     private readonly int[] _reasonCounts = new int[TickValidator.ReasonCount];
     private readonly Dictionary<uint, int> _groupOf = [];
     private readonly List<Group> _groups = [];
@@ -64,8 +65,10 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         SiloStatistics statistics,
         ISnapshotReader snapshots,
         TimeProvider time,
+        ILocalSiloDetails silo,
         ILogger<TickPartitionGrain> logger)
     {
+        _silo = silo.SiloAddress;
         _master = master;
         _validator = validator;
         _map = map;
@@ -201,7 +204,7 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         {
             var group = _groups[g];
             var slice = _payload.AsMemory(group.Start * RoutedTickSize, group.Count * RoutedTickSize);
-            calls[g] = GrainFactory.GetGrain<IInstrumentGrain>(group.Token).ApplyAsync(new InstrumentTicks(slice));
+            calls[g] = GrainFactory.GetGrain<IInstrumentGrain>(group.Token).ApplyAsync(new InstrumentTicks(slice, _silo));
         }
 
         await Task.WhenAll(calls);
