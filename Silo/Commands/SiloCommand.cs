@@ -5,7 +5,7 @@ using Ticker.Silo.Transports.Redis;
 
 namespace Ticker.Silo.Commands;
 
-/// <summary><c>./ticker silo --redis CONN</c>: a silo that reads the Redis tick streams and writes snapshots to Redis.</summary>
+/// <summary><c>./ticker silo --redis CONN</c>: an Orleans silo of the cluster on Redis (embedded without <c>--redis</c>).</summary>
 internal static class SiloCommand
 {
     /// <summary>Creates the subcommand.</summary>
@@ -14,6 +14,8 @@ internal static class SiloCommand
         var redis = CommonOptions.Redis();
         var http = CommonOptions.Http();
         var siloId = new Option<string?>("--silo-id") { Description = "This silo's id in the cluster (default: host name and process id)." };
+        var siloPort = new Option<int?>("--silo-port") { Description = "Orleans silo-to-silo port (default: a free one)." };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Orleans gateway port for clients (default: a free one)." };
         var master = CommonOptions.Master();
         var shards = CommonOptions.Shards();
         var duration = CommonOptions.Duration();
@@ -21,7 +23,7 @@ internal static class SiloCommand
         var conflate = CommonOptions.Conflate();
         var command = new Command("silo", "Run a silo: read the tick streams, apply ticks to grains (IV + Greeks), write snapshots (Redis, or embedded without --redis).")
         {
-            redis, http, siloId, master, shards, duration, noBatching, conflate,
+            redis, http, siloId, siloPort, gatewayPort, master, shards, duration, noBatching, conflate,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -30,6 +32,16 @@ internal static class SiloCommand
             if (parse.GetValue(siloId) is { } id)
             {
                 settings["Silo:SiloId"] = id;
+            }
+
+            if (parse.GetValue(siloPort) is { } silo)
+            {
+                settings["Orleans:SiloPort"] = silo.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (parse.GetValue(gatewayPort) is { } gateway)
+            {
+                settings["Orleans:GatewayPort"] = gateway.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             CommonOptions.AddMaster(settings, parse.GetValue(master));

@@ -11,6 +11,7 @@ using Ticker.Grains.Instruments;
 using Ticker.Grains.Streams;
 using Ticker.Protocol.Resp;
 using Ticker.Silo.Hosting;
+using Ticker.Silo.Commands;
 using Ticker.Silo.Transports.Redis;
 
 namespace Ticker.Tests.Silo.Transports.Redis;
@@ -36,28 +37,31 @@ internal static class RedisSiloHarness
             settings[k] = v;
         }
 
-        return SiloApplication.Build(settings, static (services, configuration) => services.AddRedisTransport(configuration));
+        return SiloApplication.Build(settings, static (services, configuration) => services.AddRedisSilo(configuration));
     }
 
     public static Uri BaseAddress(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    /// <summary>A feed writing the synthetic market into Redis, recording what it wrote.</summary>
+    /// <summary>
+    /// A feed writing the synthetic market into the cluster on Redis, as <c>./ticker feed --redis</c> does (an Orleans
+    /// client of the cluster publishing into the Redis Streams tick stream), recording what it wrote. A silo of the
+    /// cluster must be running: the client connects when the feed is created.
+    /// </summary>
     public sealed class Feed : IAsyncDisposable
     {
-        private readonly RedisConnector _connector;
+        private readonly FeedTarget _target;
 
-        public Feed(string connectionString, int instruments, RedisTransportOptions? options = null, int shards = Shards)
+        public Feed(string connectionString, int instruments, int shards = Shards)
         {
-            _connector = new RedisConnector(connectionString, NullLoggerFactory.Instance);
-            Writer = new RedisTickStreamWriter(_connector, new ShardMap(Master, shards), options ?? new RedisTransportOptions(), NullLogger.Instance);
+            // Test code: the target's start is ConfigureAwait(false) throughout, so waiting here cannot deadlock.
+            _target = FeedTarget.CreateRedisTargetAsync(connectionString, Master, shards, NullLoggerFactory.Instance, TextWriter.Null, CancellationToken.None)
+                .GetAwaiter().GetResult();
             Manifest = new FeedManifest(Master);
-            Ingest = new IngestWriter(Writer, Manifest);
+            Ingest = new IngestWriter(_target.Writer, Manifest);
             Market = new SyntheticMarket(Master, new SyntheticMarketOptions { Instruments = instruments });
             Synthetic = new SyntheticFeed(Market, Ingest, TimeProvider.System);
         }
-
-        public RedisTickStreamWriter Writer { get; }
 
         public FeedManifest Manifest { get; }
 
@@ -81,7 +85,7 @@ internal static class RedisSiloHarness
                 .Select(line => JsonDocument.Parse(line).RootElement.Clone())];
         }
 
-        public ValueTask DisposeAsync() => _connector.DisposeAsync();
+        public ValueTask DisposeAsync() => _target.DisposeAsync();
     }
 
     /// <summary>Waits until every shard's consumer group has nothing pending and nothing unread.</summary>
