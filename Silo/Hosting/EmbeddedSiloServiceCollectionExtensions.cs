@@ -69,9 +69,8 @@ public static class EmbeddedSiloServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Whether the services hold an Orleans silo (the embedded mode).</summary>
-    public static bool HasOrleansSilo(this IServiceProvider services) => services.GetService<IOptions<OrleansHostOptions>>() is not null
-        && services.GetService<IClusterClient>() is not null;
+    /// <summary>Whether the services hold an Orleans silo (embedded or on Redis); resolves nothing that could fail before start-up.</summary>
+    public static bool HasOrleansSilo(this IServiceProvider services) => services.GetService<OrleansEndpoints>() is not null;
 
     /// <summary>The port configured, or a free loopback port when it is 0.</summary>
     internal static int PortOrFree(int port)

@@ -51,7 +51,17 @@ public static class RedisServiceCollectionExtensions
 
         // The queue count is the cluster's (tick:cluster:queues); a silo configured otherwise stops at start-up.
         services.AddOptions<SiloOptions>().PostConfigure<IConnectionMultiplexer>((silo, redis) =>
-            silo.ShardCount = QueueCountAgreement.AgreeAsync(redis.GetDatabase(), configuredQueues, "this silo").GetAwaiter().GetResult());
+        {
+            try
+            {
+                silo.ShardCount = QueueCountAgreement.AgreeAsync(redis.GetDatabase(), configuredQueues, "this silo").GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+            {
+                // Like Orleans' own membership table, a silo does not start without Redis: one line, not a stack trace.
+                throw new InvalidOperationException($"Redis {RedisConnectionString.Redact(connectionString)} is unreachable ({FirstSentence(ex.Message)})");
+            }
+        });
 
         var endpoints = new OrleansEndpoints(
             EmbeddedSiloServiceCollectionExtensions.PortOrFree(host.SiloPort), EmbeddedSiloServiceCollectionExtensions.PortOrFree(host.GatewayPort));
@@ -123,6 +133,12 @@ public static class RedisServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
         services.AddHostedService<AccountStatePublisher>();
         return services;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(" - ", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message;
     }
 
     /// <summary>The configuration section of the tick stream provider's options (<c>RedisTickStreamOptions</c>).</summary>
