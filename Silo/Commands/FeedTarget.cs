@@ -131,7 +131,8 @@ internal sealed class FeedTarget : IAsyncDisposable
             var shardCount = shards ?? (int.TryParse(cluster, CultureInfo.InvariantCulture, out var n) ? n : SiloOptions.DefaultShardCount);
             var writer = new RedisTickStreamWriter(connector, new ShardMap(master, shardCount), options, loggers.CreateLogger<RedisTickStreamWriter>());
             var accounts = new AccountDirectory();
-            var publisher = new AccountStatePublisher(connector, new LocalAccountSource(accounts, TimeProvider.System), TimeProvider.System);
+            var multiplexer = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisConfiguration.ParseForService(connectionString)).ConfigureAwait(false);
+            var publisher = new AccountStatePublisher(multiplexer, new LocalAccountSource(accounts, TimeProvider.System), TimeProvider.System);
             await publisher.StartAsync(cancellationToken).ConfigureAwait(false);
             var description = $"Redis {connector.Description} ({shardCount} shards)";
             return new FeedTarget(
@@ -143,6 +144,7 @@ internal sealed class FeedTarget : IAsyncDisposable
                 {
                     await publisher.StopAsync(CancellationToken.None).ConfigureAwait(false);
                     publisher.Dispose();
+                    await multiplexer.DisposeAsync().ConfigureAwait(false);
                     return string.Create(
                         CultureInfo.InvariantCulture,
                         $"target={description} entries={writer.EntriesWritten} retries={writer.Retries} throttled={writer.ThrottleWaits}");

@@ -1,11 +1,14 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Streams;
+using StackExchange.Redis;
+using Ticker.Protocol.Redis;
 using Ticker.Silo.Cluster;
 using Ticker.Silo.Hosting;
 using Ticker.Silo.Metrics;
@@ -24,6 +27,7 @@ public static class RedisServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value.ConnectionString!,
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<RedisInstruments>()));
+        services.TryAddSingleton<IConnectionMultiplexer>(static sp => RedisConfiguration.ConnectForService(sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value.ConnectionString!));
         services.AddSingleton(static sp => new RedisStreamStatistics(sp.GetRequiredService<StreamInstruments>()));
         services.AddSingleton<ITickStream>(static sp => new RedisTickStream(
             sp.GetRequiredService<RedisConnector>(),
@@ -37,8 +41,9 @@ public static class RedisServiceCollectionExtensions
         services.AddSingleton<ShardSupervisor>();
         services.AddHostedService(static sp => sp.GetRequiredService<ShardSupervisor>());
         services.AddSingleton<ISnapshotSink>(static sp => new RedisSnapshotSink(
-            sp.GetRequiredService<RedisConnector>(), sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value));
-        services.AddSingleton<ISnapshotReader>(static sp => new RedisSnapshotReader(sp.GetRequiredService<RedisConnector>()));
+            sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value,
+            sp.GetRequiredService<ILogger<RedisSnapshotSink>>(), sp.GetRequiredService<RedisInstruments>()));
+        services.AddSingleton<ISnapshotReader>(static sp => new RedisSnapshotReader(sp.GetRequiredService<IConnectionMultiplexer>()));
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
         services.AddSingleton<IAccountSource, RedisAccountSource>();
         services.AddHostedService<AccountStatePublisher>();
