@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
 using Ticker.Silo.LoadTest;
 using Ticker.Tests.Infrastructure;
 using Ticker.Tests.Silo.Transports.Redis;
@@ -18,12 +18,12 @@ public sealed class ClusterIntegrationTests
     public async Task A_killed_silo_is_taken_over_within_two_lease_periods_and_no_tick_is_lost_or_reordered()
     {
         await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await using var a = StartSilo(server.ConnectionString, "silo-a");
         await using var b = StartSilo(server.ConnectionString, "silo-b");
         await using var c = StartSilo(server.ConnectionString, "silo-c");
         await WaitForOwnersAsync(redis, owners => Spread(owners, "silo-a", "silo-b", "silo-c"), "three silos share the shards two each", a, b, c);
-        await using var updates = await UpdateRecorder.StartAsync(server.ConnectionString);
+        await using var updates = await UpdateRecorder.StartAsync(redis);
         await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 500, shards: Shards);
 
         var feeding = feed.RunAsync(rate: 10_000, totalTicks: 40_000);
@@ -44,7 +44,7 @@ public sealed class ClusterIntegrationTests
     public async Task A_joining_silo_gets_its_share_and_a_leaving_silo_hands_its_shards_over_without_loss()
     {
         await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await using var a = StartSilo(server.ConnectionString, "silo-a");
         await using var b = StartSilo(server.ConnectionString, "silo-b");
         await WaitForOwnersAsync(redis, owners => Spread(owners, "silo-a", "silo-b"), "two silos share the shards three each", a, b);
@@ -63,7 +63,7 @@ public sealed class ClusterIntegrationTests
         await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(60), Shards);
 
         await RedisSiloHarness.AssertSnapshotsMatchManifestAsync(redis, feed.ManifestLines());
-        var silos = (await redis.ExecuteAsync("HKEYS", TickerKeys.Silos)).AsArray().Select(s => s.AsString()).ToList();
+        var silos = (await redis.GetDatabase().HashKeysAsync(TickerKeys.Silos)).Select(s => (string?)s).ToList();
         Assert.DoesNotContain("silo-b", silos);
     }
 
@@ -83,19 +83,18 @@ public sealed class ClusterIntegrationTests
         return counts.Max() - counts.Min() <= 1;
     }
 
-    private static async Task<string?[]> OwnersAsync(RedisConnection redis)
+    private static async Task<string?[]> OwnersAsync(IConnectionMultiplexer redis)
     {
-        var args = new object[Shards + 1];
-        args[0] = "MGET";
+        var keys = new RedisKey[Shards];
         for (var shard = 0; shard < Shards; shard++)
         {
-            args[shard + 1] = TickerKeys.Lease(shard);
+            keys[shard] = TickerKeys.Lease(shard);
         }
 
-        return [.. (await redis.ExecuteAsync(args)).AsArray().Select(r => r.AsString())];
+        return [.. (await redis.GetDatabase().StringGetAsync(keys)).Select(r => (string?)r)];
     }
 
-    private static async Task WaitForOwnersAsync(RedisConnection redis, Func<string?[], bool> condition, string what, params ChildProcess[] silos)
+    private static async Task WaitForOwnersAsync(IConnectionMultiplexer redis, Func<string?[], bool> condition, string what, params ChildProcess[] silos)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -129,22 +128,17 @@ public sealed class ClusterIntegrationTests
     /// <summary>Subscribes to every underlying's updates and keeps, per instrument, the <c>ticks</c> values in arrival order.</summary>
     private sealed class UpdateRecorder : IAsyncDisposable
     {
-        private readonly RedisSubscriber _subscriber;
-        private readonly Task _reading;
+        private readonly ChannelMessageQueue _updates;
         private readonly Dictionary<uint, List<long>> _ticks = [];
 
-        private UpdateRecorder(RedisSubscriber subscriber)
+        private UpdateRecorder(ChannelMessageQueue updates)
         {
-            _subscriber = subscriber;
-            _reading = Task.Run(ReadAsync);
+            _updates = updates;
+            _updates.OnMessage(message => Record(message.Message));
         }
 
-        public static async Task<UpdateRecorder> StartAsync(string connectionString)
-        {
-            var subscriber = await RedisSubscriber.ConnectAsync(RedisConnectionOptions.Parse(connectionString));
-            await subscriber.PSubscribeAsync("tick:updates:*");
-            return new UpdateRecorder(subscriber);
-        }
+        public static async Task<UpdateRecorder> StartAsync(IConnectionMultiplexer redis) =>
+            new(await redis.GetSubscriber().SubscribeAsync(RedisChannel.Pattern("tick:updates:*")));
 
         public void AssertNoInstrumentWentBackwards()
         {
@@ -161,36 +155,22 @@ public sealed class ClusterIntegrationTests
             }
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _subscriber.DisposeAsync();
-            try
-            {
-                await _reading;
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
-            {
-                // Closed.
-            }
-        }
+        public async ValueTask DisposeAsync() => await _updates.UnsubscribeAsync();
 
-        private async Task ReadAsync()
+        private void Record(RedisValue payload)
         {
-            await foreach (var message in _subscriber.Messages.ReadAllAsync())
+            using var batch = JsonDocument.Parse((ReadOnlyMemory<byte>)payload);
+            lock (_ticks)
             {
-                using var batch = JsonDocument.Parse(message.Payload);
-                lock (_ticks)
+                foreach (var update in batch.RootElement.EnumerateArray())
                 {
-                    foreach (var update in batch.RootElement.EnumerateArray())
+                    var token = update.GetProperty("instrument_token").GetUInt32();
+                    if (!_ticks.TryGetValue(token, out var list))
                     {
-                        var token = update.GetProperty("instrument_token").GetUInt32();
-                        if (!_ticks.TryGetValue(token, out var list))
-                        {
-                            _ticks[token] = list = [];
-                        }
-
-                        list.Add(update.GetProperty("ticks").GetInt64());
+                        _ticks[token] = list = [];
                     }
+
+                    list.Add(update.GetProperty("ticks").GetInt64());
                 }
             }
         }

@@ -9,7 +9,8 @@ using Ticker.Client.Ingestion;
 using Ticker.Client.Synthetic;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Streams;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
+using Ticker.Protocol.Redis;
 using Ticker.Silo.Hosting;
 using Ticker.Silo.Transports.Redis;
 
@@ -40,7 +41,7 @@ internal static class RedisSiloHarness
     }
 
     public static Uri BaseAddress(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        new(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>A feed writing the synthetic market into Redis, recording what it wrote.</summary>
     public sealed class Feed : IAsyncDisposable
@@ -85,8 +86,9 @@ internal static class RedisSiloHarness
     }
 
     /// <summary>Waits until every shard's consumer group has nothing pending and nothing unread.</summary>
-    public static async Task WaitUntilCaughtUpAsync(RedisConnection redis, TimeSpan timeout, int shards = Shards, WebApplication? silo = null)
+    public static async Task WaitUntilCaughtUpAsync(IConnectionMultiplexer redis, TimeSpan timeout, int shards = Shards, WebApplication? silo = null)
     {
+        var db = redis.GetDatabase();
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
@@ -96,15 +98,12 @@ internal static class RedisSiloHarness
             {
                 for (var shard = 0; shard < shards; shard++)
                 {
-                    var key = Ticker.Protocol.Redis.TickerKeys.InputStream(shard);
-                    var length = (await redis.ExecuteAsync("XLEN", key)).AsInt64();
-                    var groups = await redis.ExecuteAsync("XINFO", "GROUPS", key);
-                    var shardBacklog = RedisTickStreamWriter.GroupBacklog(groups, length);
-                    backlog += shardBacklog;
-                    perShard.Add($"shard {shard}: {shardBacklog} ({RedisTickStreamWriter.GroupPending(groups)} pending)");
+                    var group = await TickStreamBacklog.ReadAsync(db, TickerKeys.InputStream(shard));
+                    backlog += group.Backlog;
+                    perShard.Add($"shard {shard}: {group.Backlog} ({group.Pending} pending)");
                 }
             }
-            catch (RedisException ex) when (DateTime.UtcNow < deadline)
+            catch (Exception ex) when ((ex is RedisException or TimeoutException) && DateTime.UtcNow < deadline)
             {
                 // Redis may still be loading after a restart: ask again.
                 perShard.Add(ex.Message);
@@ -136,19 +135,15 @@ internal static class RedisSiloHarness
     }
 
     /// <summary>Asserts every instrument's hash agrees with the manifest: ticks, last price and volume.</summary>
-    public static async Task AssertSnapshotsMatchManifestAsync(RedisConnection redis, List<JsonElement> manifest)
+    public static async Task AssertSnapshotsMatchManifestAsync(IConnectionMultiplexer redis, List<JsonElement> manifest)
     {
         Assert.NotEmpty(manifest);
+        var db = redis.GetDatabase();
         var mismatches = new List<string>();
         foreach (var line in manifest)
         {
             var token = line.GetProperty("instrument_token").GetUInt32();
-            var hash = (await redis.ExecuteAsync("HGETALL", Ticker.Protocol.Redis.TickerKeys.Snapshot(token))).AsArray();
-            var fields = new Dictionary<string, string>();
-            for (var i = 0; i + 1 < hash.Count; i += 2)
-            {
-                fields[hash[i].AsString()!] = hash[i + 1].AsString()!;
-            }
+            var fields = (await db.HashGetAllAsync(TickerKeys.Snapshot(token))).ToStringDictionary();
 
             var expected = (line.GetProperty("ticks").GetInt64(), line.GetProperty("last_price").GetDouble(), line.GetProperty("volume_traded").GetInt64());
             var actual = fields.Count == 0 ? (0L, 0.0, 0L)

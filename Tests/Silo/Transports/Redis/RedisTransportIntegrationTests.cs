@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Ticker.Grains.Interfaces.Ticks;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
 using Ticker.Silo.Diagnostics;
 using Ticker.Silo.Transports.Redis;
 using Ticker.Tests.Infrastructure;
@@ -18,7 +18,7 @@ public sealed class RedisTransportIntegrationTests
     public async Task Every_snapshot_agrees_with_the_feed_manifest_and_chains_are_indexed()
     {
         await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
         await silo.StartAsync();
         await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 400);
@@ -37,12 +37,8 @@ public sealed class RedisTransportIntegrationTests
         var expiry = master.Expiries(nifty!.InstrumentToken)[0];
         var ticked = manifest.Select(m => m.GetProperty("instrument_token").GetUInt32()).ToHashSet();
         var expected = master.Options(nifty.InstrumentToken, expiry).Where(o => ticked.Contains(o.InstrumentToken)).ToList();
-        var chain = (await redis.ExecuteAsync("ZRANGE", TickerKeys.Chain("NIFTY", expiry), "0", "-1", "WITHSCORES")).AsArray();
-        var indexed = new Dictionary<uint, double>();
-        for (var i = 0; i + 1 < chain.Count; i += 2)
-        {
-            indexed[uint.Parse(chain[i].AsString()!)] = chain[i + 1].AsDouble();
-        }
+        var chain = await redis.GetDatabase().SortedSetRangeByRankWithScoresAsync(TickerKeys.Chain("NIFTY", expiry));
+        var indexed = chain.ToDictionary(e => (uint)(long)e.Element, e => e.Score);
 
         Assert.NotEmpty(expected);
         Assert.Equal(expected.Count, indexed.Count);
@@ -69,7 +65,7 @@ public sealed class RedisTransportIntegrationTests
         await server.RestartAsync();
         await feeding;
 
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(30), silo: silo);
         await WaitUntilAsync(async () => (await http.GetAsync("/health")).IsSuccessStatusCode, "health is ready again");
         await silo.StopAsync();
@@ -81,7 +77,7 @@ public sealed class RedisTransportIntegrationTests
     public async Task A_slow_silo_slows_the_feed_and_trimming_never_drops_unread_ticks()
     {
         await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         var options = new RedisTransportOptions { StreamMaxLength = 100, MaxBacklog = 20 };
         await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 100, options);
 
@@ -97,7 +93,7 @@ public sealed class RedisTransportIntegrationTests
         Assert.False(feeding.IsCompleted);
         for (var shard = 0; shard < RedisSiloHarness.Shards; shard++)
         {
-            Assert.InRange((await redis.ExecuteAsync("XLEN", TickerKeys.InputStream(shard))).AsInt64(), 0, options.MaxBacklog + 1);
+            Assert.InRange(await redis.GetDatabase().StreamLengthAsync(TickerKeys.InputStream(shard)), 0, options.MaxBacklog + 1);
         }
 
         await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
@@ -115,23 +111,22 @@ public sealed class RedisTransportIntegrationTests
     public async Task An_undecodable_entry_goes_to_the_dead_letter_stream_and_the_shard_goes_on()
     {
         await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
         await silo.StartAsync();
         await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 50);
         await feed.RunAsync(0, 100);
         await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(30));
 
-        await redis.ExecuteAsync("XADD", TickerKeys.InputStream(0), "*", "t", "1", "k", "garbage!");
+        await redis.GetDatabase().StreamAddAsync(TickerKeys.InputStream(0), [new NameValueEntry("t", "1"), new NameValueEntry("k", "garbage!")]);
         await feed.RunAsync(0, 200);
         await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(30));
 
-        var dead = (await redis.ExecuteAsync("XRANGE", TickerKeys.DeadLetter, "-", "+")).AsArray();
+        var dead = await redis.GetDatabase().StreamRangeAsync(TickerKeys.DeadLetter);
         Assert.Single(dead);
-        var fields = dead[0][1].AsArray().Select(f => f.AsString()).ToList();
-        Assert.Equal("tick:in:0", fields[fields.IndexOf("stream") + 1]);
-        Assert.Equal("UnknownPacketLength", fields[fields.IndexOf("reason") + 1]);
-        Assert.Equal("garbage!", fields[fields.IndexOf("payload") + 1]);
+        Assert.Equal("tick:in:0", (string?)dead[0]["stream"]);
+        Assert.Equal("UnknownPacketLength", (string?)dead[0]["reason"]);
+        Assert.Equal("garbage!", (string?)dead[0]["payload"]);
         Assert.Equal(1, silo.Services.GetRequiredService<RedisStreamStatistics>().DeadLettered);
         await silo.StopAsync();
         Assert.Equal(200, silo.Services.GetRequiredService<SiloStatistics>().Capture().TicksProcessed);
@@ -141,7 +136,7 @@ public sealed class RedisTransportIntegrationTests
     public async Task The_http_api_reads_snapshots_back_from_redis()
     {
         await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
         await silo.StartAsync();
         using var http = new HttpClient { BaseAddress = RedisSiloHarness.BaseAddress(silo) };
