@@ -140,7 +140,8 @@ internal static class ChainCommand
         }
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
         {
-            await error.WriteLineAsync($"chain: cannot reach Redis at {endpoint}: {ex.Message}");
+            // The client's own message repeats the endpoint: print StackExchange.Redis' reason.
+            await error.WriteLineAsync($"chain: cannot reach Redis at {endpoint}: {(ex.InnerException as RedisException ?? ex).Message}");
             return 1;
         }
 
