@@ -177,10 +177,8 @@ internal sealed class UpdateHub : IAsyncDisposable
             _queues.Clear();
         }
 
-        foreach (var queue in queues)
-        {
-            await UnsubscribeAsync(queue).ConfigureAwait(false);
-        }
+        // Together: while Redis is down each one waits out the timeout.
+        await Task.WhenAll(Array.ConvertAll(queues, UnsubscribeAsync)).ConfigureAwait(false);
     }
 
     private async Task SubscribeAsync(string channel, CancellationToken cancellationToken)

@@ -150,7 +150,7 @@ public sealed partial class RedisSnapshotSink : ISnapshotSink
             }
 
             // A failed batch is written again whole; forget which options this attempt meant to index.
-            foreach (var (key, token, _) in scratch.NewlyIndexed)
+            foreach (var (_, token, _) in scratch.NewlyIndexed)
             {
                 if (_master.TryGetId(token, out var id))
                 {
