@@ -3,8 +3,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# `bench redis` compares the RESP client with redis-benchmark on a throwaway redis-server.
-[[ "${1:-}" == "redis" ]] && exec bash "$root/scripts/bench-redis.sh"
 filter="${1:-*}"
 shift || true
 dotnet run -c Release --project Benchmarks/Benchmarks.csproj -- --filter "*${filter}*" --artifacts "$root/artifacts/benchmarks" "$@"

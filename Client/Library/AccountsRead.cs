@@ -1,6 +1,6 @@
+using StackExchange.Redis;
 using Ticker.Grains.Interfaces.Accounts;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
 
 namespace Ticker.Client.Library;
 
@@ -14,30 +14,24 @@ internal sealed class AccountsRead : IRedisRead
     public List<string> Malformed { get; } = [];
 
     /// <inheritdoc />
-    public void Write(RedisBatch batch)
+    public Task QueueOn(IBatch batch)
     {
         Accounts.Clear();
         Malformed.Clear();
-        batch.BeginCommand(2);
-        batch.Arg("HGETALL"u8);
-        batch.Arg(TickerKeys.Accounts);
+        return CollectAsync(batch.HashGetAllAsync(TickerKeys.Accounts));
     }
 
-    /// <inheritdoc />
-    public void OnReply(int index, RespReader reply)
+    private async Task CollectAsync(Task<HashEntry[]> reply)
     {
-        var count = reply.ReadArrayLength();
-        for (var i = 0; i + 1 < count; i += 2)
+        foreach (var entry in await reply.ConfigureAwait(false))
         {
-            var field = reply.ReadString() ?? string.Empty;
-            var value = reply.ReadBulkString();
-            if (AccountStateJson.TryParse(value, out var state))
+            if (AccountStateJson.TryParse(((ReadOnlyMemory<byte>)entry.Value).Span, out var state))
             {
                 Accounts.Add(state);
             }
             else
             {
-                Malformed.Add(field);
+                Malformed.Add(entry.Name.ToString());
             }
         }
     }

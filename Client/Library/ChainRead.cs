@@ -1,6 +1,6 @@
 using System.Buffers.Text;
+using StackExchange.Redis;
 using Ticker.Grains.Interfaces.Snapshots;
-using Ticker.Protocol.Resp;
 
 namespace Ticker.Client.Library;
 
@@ -36,52 +36,34 @@ internal sealed class ChainRead : IRedisRead
     public InstrumentSnapshot?[] Options { get; }
 
     /// <inheritdoc />
-    public void Write(RedisBatch batch)
+    public Task QueueOn(IBatch batch)
     {
         Members.Clear();
         Underlying = null;
         Array.Clear(Options);
-        batch.BeginCommand(5);
-        batch.Arg("ZRANGE"u8);
-        batch.Arg(_chainKey);
-        batch.Arg("0"u8);
-        batch.Arg("-1"u8);
-        batch.Arg("WITHSCORES"u8);
-        SnapshotRead.WriteHashGet(batch, _underlyingToken);
-        foreach (var token in _optionTokens)
+        var members = batch.SortedSetRangeByRankWithScoresAsync(_chainKey);
+        var underlying = SnapshotRead.QueueHashGet(batch, _underlyingToken);
+        var options = new Task<HashEntry[]>[_optionTokens.Count];
+        for (var i = 0; i < options.Length; i++)
         {
-            SnapshotRead.WriteHashGet(batch, token);
+            options[i] = SnapshotRead.QueueHashGet(batch, _optionTokens[i]);
         }
+
+        return CollectAsync(members, underlying, options);
     }
 
-    /// <inheritdoc />
-    public void OnReply(int index, RespReader reply)
+    private async Task CollectAsync(Task<SortedSetEntry[]> members, Task<HashEntry[]> underlying, Task<HashEntry[]>[] options)
     {
-        switch (index)
+        foreach (var member in await members.ConfigureAwait(false))
         {
-            case 0:
-                ReadMembers(ref reply);
-                break;
-            case 1:
-                Underlying = SnapshotRead.ReadSnapshot(ref reply);
-                break;
-            default:
-                Options[index - 2] = SnapshotRead.ReadSnapshot(ref reply);
-                break;
-        }
-    }
-
-    private void ReadMembers(ref RespReader reply)
-    {
-        var count = reply.ReadArrayLength();
-        for (var i = 0; i + 1 < count; i += 2)
-        {
-            var member = reply.ReadBulkString();
-            reply.ReadBulkString();
-            if (Utf8Parser.TryParse(member, out uint token, out var consumed) && consumed == member.Length && reply.TryGetDouble(out var strike))
+            var text = ((ReadOnlyMemory<byte>)member.Element).Span;
+            if (Utf8Parser.TryParse(text, out uint token, out var consumed) && consumed == text.Length)
             {
-                Members.Add((token, strike));
+                Members.Add((token, member.Score));
             }
         }
+
+        Underlying = SnapshotRead.Read(await underlying.ConfigureAwait(false));
+        await SnapshotRead.CollectAsync(options, Options, 0).ConfigureAwait(false);
     }
 }

@@ -1,14 +1,15 @@
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
 
 namespace Ticker.Client.Library;
 
 /// <summary>
-/// A read the client sends as one pipelined batch: it writes its commands (forgetting any earlier replies, so the
+/// A read the client sends as one pipelined batch: it queues its commands (forgetting any earlier results, so the
 /// client can send it again after a reconnect) and collects their replies.
 /// </summary>
-internal interface IRedisRead : IRespReplyHandler
+internal interface IRedisRead
 {
-    /// <summary>Clears what earlier replies left and writes the commands into <paramref name="batch"/>.</summary>
-    /// <param name="batch">An empty batch.</param>
-    void Write(RedisBatch batch);
+    /// <summary>Clears what earlier replies left and queues the commands on <paramref name="batch"/>.</summary>
+    /// <param name="batch">A batch not yet executed.</param>
+    /// <returns>Completes when every reply has arrived and been read; faults with the first error.</returns>
+    Task QueueOn(IBatch batch);
 }

@@ -1,6 +1,6 @@
+using StackExchange.Redis;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
 
 namespace Ticker.Client.Library;
 
@@ -21,42 +21,40 @@ internal sealed class SnapshotRead : IRedisRead
     public InstrumentSnapshot?[] Snapshots { get; }
 
     /// <inheritdoc />
-    public void Write(RedisBatch batch)
+    public Task QueueOn(IBatch batch)
     {
         Array.Clear(Snapshots);
-        foreach (var token in _tokens)
+        var replies = new Task<HashEntry[]>[_tokens.Count];
+        for (var i = 0; i < replies.Length; i++)
         {
-            WriteHashGet(batch, token);
+            replies[i] = QueueHashGet(batch, _tokens[i]);
         }
+
+        return CollectAsync(replies, Snapshots, 0);
     }
 
-    /// <inheritdoc />
-    public void OnReply(int index, RespReader reply) => Snapshots[index] = ReadSnapshot(ref reply);
-
-    /// <summary>Writes <c>HGETALL tick:snap:{token}</c> without allocating.</summary>
+    /// <summary>Queues <c>HGETALL tick:snap:{token}</c>.</summary>
     /// <param name="batch">The batch.</param>
     /// <param name="token">The instrument token.</param>
-    internal static void WriteHashGet(RedisBatch batch, uint token)
+    /// <returns>The reply.</returns>
+    internal static Task<HashEntry[]> QueueHashGet(IBatch batch, uint token) => batch.HashGetAllAsync(TickerKeys.Snapshot(token));
+
+    /// <summary>Reads each reply into <paramref name="snapshots"/> from <paramref name="offset"/> on.</summary>
+    /// <param name="replies">The HGETALL replies.</param>
+    /// <param name="snapshots">Where the snapshots go; null for a missing hash.</param>
+    /// <param name="offset">The index of the first reply's snapshot.</param>
+    /// <returns>Completes when all are read.</returns>
+    /// <exception cref="RedisServerException">A reply is an error (e.g. <c>WRONGTYPE</c>).</exception>
+    internal static async Task CollectAsync(Task<HashEntry[]>[] replies, InstrumentSnapshot?[] snapshots, int offset)
     {
-        Span<byte> key = stackalloc byte[TickerKeys.MaxSnapshotKeyLength];
-        TickerKeys.TryFormatSnapshot(token, key, out var length);
-        batch.BeginCommand(2);
-        batch.Arg("HGETALL"u8);
-        batch.Arg(key[..length]);
+        for (var i = 0; i < replies.Length; i++)
+        {
+            snapshots[offset + i] = Read(await replies[i].ConfigureAwait(false));
+        }
     }
 
     /// <summary>Reads an HGETALL reply; null for a missing hash.</summary>
-    /// <param name="reply">The reply.</param>
+    /// <param name="entries">The reply.</param>
     /// <returns>The snapshot, or null.</returns>
-    /// <exception cref="RedisServerException">The reply is an error (e.g. <c>WRONGTYPE</c>).</exception>
-    internal static InstrumentSnapshot? ReadSnapshot(ref RespReader reply)
-    {
-        var probe = reply;
-        if (probe.Read())
-        {
-            probe.ThrowIfError();
-        }
-
-        return SnapshotHash.TryRead(ref reply, out var snapshot) ? snapshot : null;
-    }
+    internal static InstrumentSnapshot? Read(HashEntry[] entries) => SnapshotHash.TryRead(entries, out var snapshot) ? snapshot : null;
 }

@@ -4,11 +4,11 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
 
 namespace Ticker.Client.Library;
 
@@ -16,20 +16,21 @@ namespace Ticker.Client.Library;
 /// Reads the ticker's state from Redis: instrument snapshots (<c>tick:snap:{token}</c>), option chains
 /// (<c>tick:chain:{NAME}:{expiry}</c> plus the snapshots), broker accounts (<c>tick:accounts</c>) and live updates
 /// (<c>tick:updates:{NAME}</c>). Thread-safe: one client serves any number of concurrent callers over one
-/// multiplexed connection, plus one pub/sub connection opened by the first subscription.
+/// StackExchange.Redis multiplexer (its own, or one the application already has).
 /// </summary>
 /// <remarks>
-/// <para>The connections reconnect by themselves. A read that fails because the connection was lost waits (up to
-/// the connect timeout) for the connection to come back and is sent once more, since every read is idempotent;
-/// after that it fails with <see cref="RedisConnectionException"/>. Subscriptions survive reconnects: they are made
-/// again on the new connection (updates published while Redis was unreachable are lost, as pub/sub loses them).</para>
+/// <para>The multiplexer reconnects by itself and holds commands issued while it is down until it is back (up to
+/// its timeout). A read that fails because the connection was lost under it is sent once more, since every read is
+/// idempotent; after that it fails with <see cref="RedisConnectionException"/>. Subscriptions survive reconnects:
+/// the multiplexer makes them again on the new connection (updates published while Redis was unreachable are lost,
+/// as pub/sub loses them).</para>
 /// <para>The instrument master maps names to tokens and supplies strikes, expiries and tradingsymbols; it must be
 /// the one the silo uses (by default both use the synthetic master of today's trading day).</para>
 /// </remarks>
 public sealed class TickerClient : IAsyncDisposable
 {
-    private readonly RedisConnection _redis;
-    private readonly RedisConnectionOptions _redisOptions;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly bool _ownsRedis;
     private readonly InstrumentMaster _master;
     private readonly UnderlyingNames _names;
     private readonly TickerClientOptions _options;
@@ -38,10 +39,10 @@ public sealed class TickerClient : IAsyncDisposable
     private UpdateHub? _hub;
     private int _disposed;
 
-    private TickerClient(RedisConnection redis, RedisConnectionOptions redisOptions, InstrumentMaster master, TickerClientOptions options, ILogger logger)
+    private TickerClient(IConnectionMultiplexer redis, bool ownsRedis, InstrumentMaster master, TickerClientOptions options, ILogger logger)
     {
         _redis = redis;
-        _redisOptions = redisOptions;
+        _ownsRedis = ownsRedis;
         _master = master;
         _names = UnderlyingNames.Build(master);
         _options = options;
@@ -51,10 +52,10 @@ public sealed class TickerClient : IAsyncDisposable
     /// <summary>The instrument master the client resolves names and tokens with.</summary>
     public InstrumentMaster Master => _master;
 
-    /// <summary>The Redis endpoint, as <c>host:port</c>.</summary>
-    public string EndPoint => _redis.EndPoint;
+    /// <summary>The Redis endpoint, as <c>host:port</c> (several joined by commas).</summary>
+    public string EndPoint => string.Join(',', Array.ConvertAll(_redis.GetEndPoints(), RedisConfiguration.Describe));
 
-    /// <summary>Whether the command connection is up.</summary>
+    /// <summary>Whether the multiplexer is connected.</summary>
     public bool IsConnected => _redis.IsConnected;
 
     /// <summary>
@@ -77,8 +78,8 @@ public sealed class TickerClient : IAsyncDisposable
 
     /// <summary>Connects to Redis.</summary>
     /// <param name="redisConnectionString">
-    /// For example <c>127.0.0.1:6379</c> or <c>redis.internal:6380,password=…,ssl=true,db=0</c> (the RESP client's
-    /// connection string).
+    /// StackExchange.Redis' connection string, for example <c>127.0.0.1:6379</c> or
+    /// <c>redis.internal:6380,password=…,ssl=true,defaultDatabase=0</c>.
     /// </param>
     /// <param name="master">
     /// The instrument master; when <see langword="null"/>, the synthetic master of today's trading day in India, as
@@ -86,10 +87,9 @@ public sealed class TickerClient : IAsyncDisposable
     /// </param>
     /// <param name="options">Buffering, clock and logging; the defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Abandons the attempt.</param>
-    /// <returns>The connected client.</returns>
-    /// <exception cref="FormatException">The connection string is malformed.</exception>
-    /// <exception cref="RedisConnectionException">Redis could not be reached within the connect timeout.</exception>
-    /// <exception cref="RedisAuthenticationException">Redis refused the credentials.</exception>
+    /// <returns>The connected client; disposing it closes its multiplexer.</returns>
+    /// <exception cref="ArgumentException">The connection string is malformed or names an unknown option.</exception>
+    /// <exception cref="RedisConnectionException">Redis could not be reached within the connect timeout, or refused the credentials.</exception>
     public static Task<TickerClient> ConnectAsync(
         string redisConnectionString,
         InstrumentMaster? master = null,
@@ -97,19 +97,18 @@ public sealed class TickerClient : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(redisConnectionString);
-        return ConnectAsync(RedisConnectionOptions.Parse(redisConnectionString), master, options, cancellationToken);
+        return ConnectAsync(ConfigurationOptions.Parse(redisConnectionString), master, options, cancellationToken);
     }
 
     /// <summary>Connects to Redis (see <see cref="ConnectAsync(string, InstrumentMaster?, TickerClientOptions?, CancellationToken)"/>).</summary>
-    /// <param name="redis">Where and how to connect (copied).</param>
+    /// <param name="redis">Where and how to connect (copied). The first attempt must succeed unless it sets <c>AbortOnConnectFail = false</c>.</param>
     /// <param name="master">The instrument master; today's synthetic master when <see langword="null"/>.</param>
     /// <param name="options">Buffering, clock and logging; the defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Abandons the attempt.</param>
-    /// <returns>The connected client.</returns>
-    /// <exception cref="RedisConnectionException">Redis could not be reached within the connect timeout.</exception>
-    /// <exception cref="RedisAuthenticationException">Redis refused the credentials.</exception>
+    /// <returns>The connected client; disposing it closes its multiplexer.</returns>
+    /// <exception cref="RedisConnectionException">Redis could not be reached within the connect timeout, or refused the credentials.</exception>
     public static async Task<TickerClient> ConnectAsync(
-        RedisConnectionOptions redis,
+        ConfigurationOptions redis,
         InstrumentMaster? master = null,
         TickerClientOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -117,20 +116,42 @@ public sealed class TickerClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(redis);
         options ??= new TickerClientOptions();
         options.Validate();
-        redis = redis.Clone();
-        redis.Validate();
         var logger = options.LoggerFactory?.CreateLogger<TickerClient>() ?? (ILogger)NullLogger.Instance;
         master ??= InstrumentMaster.LoadOrSynthetic(null, options.TimeProvider);
-        var connection = await RedisConnection.ConnectAsync(redis, logger, null, cancellationToken).ConfigureAwait(false);
-        return new TickerClient(connection, redis, master, options, logger);
+        IConnectionMultiplexer multiplexer;
+        try
+        {
+            multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.Clone()).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisConnectionException ex)
+        {
+            // StackExchange.Redis' message does not always name the server: say where.
+            throw new RedisConnectionException(ex.FailureType, $"Could not connect to Redis at {RedisConfiguration.Describe(redis)}: {ex.Message}", ex);
+        }
+
+        return new TickerClient(multiplexer, ownsRedis: true, master, options, logger);
+    }
+
+    /// <summary>A client over a multiplexer the application already has (one per process is the rule).</summary>
+    /// <param name="redis">The multiplexer; the client does not dispose it.</param>
+    /// <param name="master">The instrument master; today's synthetic master when <see langword="null"/>.</param>
+    /// <param name="options">Buffering, clock and logging; the defaults when <see langword="null"/>.</param>
+    /// <returns>The client.</returns>
+    public static TickerClient Create(IConnectionMultiplexer redis, InstrumentMaster? master = null, TickerClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        options ??= new TickerClientOptions();
+        options.Validate();
+        var logger = options.LoggerFactory?.CreateLogger<TickerClient>() ?? (ILogger)NullLogger.Instance;
+        return new TickerClient(redis, ownsRedis: false, master ?? InstrumentMaster.LoadOrSynthetic(null, options.TimeProvider), options, logger);
     }
 
     /// <summary>Reads one instrument's latest snapshot (<c>HGETALL tick:snap:{token}</c>).</summary>
     /// <param name="token">The instrument token.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The snapshot, or <see langword="null"/> when the instrument has not ticked yet (or is unknown).</returns>
-    /// <exception cref="RedisConnectionException">Redis is unreachable and did not come back within the connect timeout.</exception>
-    /// <exception cref="RedisTimeoutException">No reply within the command timeout.</exception>
+    /// <exception cref="RedisConnectionException">Redis is unreachable and did not come back within the timeout.</exception>
+    /// <exception cref="RedisTimeoutException">No reply within the timeout.</exception>
     public async Task<InstrumentSnapshot?> GetInstrumentAsync(uint token, CancellationToken cancellationToken = default)
     {
         var read = new SnapshotRead([token]);
@@ -146,7 +167,7 @@ public sealed class TickerClient : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The snapshot, or <see langword="null"/> when the index has not ticked yet.</returns>
     /// <exception cref="ArgumentException">The master knows no such underlying.</exception>
-    /// <exception cref="RedisConnectionException">Redis is unreachable and did not come back within the connect timeout.</exception>
+    /// <exception cref="RedisConnectionException">Redis is unreachable and did not come back within the timeout.</exception>
     public Task<InstrumentSnapshot?> GetUnderlyingAsync(string symbol, CancellationToken cancellationToken = default) =>
         GetInstrumentAsync(ResolveUnderlying(symbol).InstrumentToken, cancellationToken);
 
@@ -162,7 +183,7 @@ public sealed class TickerClient : IAsyncDisposable
     /// for yet is <see langword="null"/>), plus any option the sorted set holds that the master does not list.
     /// </returns>
     /// <exception cref="ArgumentException">The master knows no such underlying, or no option on it expires on <paramref name="expiry"/>.</exception>
-    /// <exception cref="RedisConnectionException">Redis is unreachable and did not come back within the connect timeout.</exception>
+    /// <exception cref="RedisConnectionException">Redis is unreachable and did not come back within the timeout.</exception>
     public async Task<OptionChain> GetOptionChainAsync(string underlying, DateOnly? expiry = null, CancellationToken cancellationToken = default)
     {
         var index = ResolveUnderlying(underlying);
@@ -230,7 +251,7 @@ public sealed class TickerClient : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The accounts; empty when no feed has published any.</returns>
-    /// <exception cref="RedisConnectionException">Redis is unreachable and did not come back within the connect timeout.</exception>
+    /// <exception cref="RedisConnectionException">Redis is unreachable and did not come back within the timeout.</exception>
     public async Task<IReadOnlyList<AccountState>> GetAccountsAsync(CancellationToken cancellationToken = default)
     {
         var read = new AccountsRead();
@@ -301,7 +322,7 @@ public sealed class TickerClient : IAsyncDisposable
         return ReadUpdatesAsync([.. channels], set.ToFrozenSet(), cancellationToken);
     }
 
-    /// <summary>Ends every subscription's enumeration and closes both connections.</summary>
+    /// <summary>Ends every subscription's enumeration and closes the multiplexer if the client opened it.</summary>
     /// <returns>A task that completes when closed.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -323,7 +344,10 @@ public sealed class TickerClient : IAsyncDisposable
             _hubGate.Release();
         }
 
-        await _redis.DisposeAsync().ConfigureAwait(false);
+        if (_ownsRedis)
+        {
+            await _redis.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private static RowBuilder GetRow(SortedDictionary<double, RowBuilder> rows, double strike)
@@ -372,7 +396,7 @@ public sealed class TickerClient : IAsyncDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             if (_hub is null)
             {
-                Volatile.Write(ref _hub, await UpdateHub.ConnectAsync(_redisOptions, _master, _logger, cancellationToken).ConfigureAwait(false));
+                Volatile.Write(ref _hub, new UpdateHub(_redis, _master, _logger));
             }
 
             return _hub!;
@@ -385,40 +409,24 @@ public sealed class TickerClient : IAsyncDisposable
 
     private async Task ReadAsync(IRedisRead read, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        using var batch = new RedisBatch();
         for (var attempt = 0; ; attempt++)
         {
-            read.Write(batch);
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+            // One batch: the multiplexer writes its commands together, so the read is one round trip.
+            var batch = _redis.GetDatabase().CreateBatch();
+            var replies = read.QueueOn(batch);
+            batch.Execute();
             try
             {
-                await _redis.ExecuteAsync(batch, read, cancellationToken).ConfigureAwait(false);
+                await replies.WaitAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (RedisConnectionException) when (attempt == 0 && Volatile.Read(ref _disposed) == 0)
             {
-                // Reads are idempotent: wait for the connection to come back, then send the read once more.
-                batch.Clear();
-                if (!await WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    throw;
-                }
+                // The connection dropped under the read. Reads are idempotent: send it once more; the multiplexer
+                // holds it until the connection is back (up to its timeout).
             }
-        }
-    }
-
-    private async Task<bool> WaitUntilConnectedAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _redis.WaitUntilConnectedAsync(cancellationToken)
-                .WaitAsync(_redisOptions.ConnectTimeout, TimeProvider.System, cancellationToken)
-                .ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
         }
     }
 

@@ -8,9 +8,6 @@ internal static partial class TickerClientLog
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Skipped a malformed update on {Channel}: {Error}")]
     public static partial void MalformedUpdate(this ILogger logger, string channel, string error);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Subscription to {Channel} deferred until the connection is back: {Reason}")]
-    public static partial void SubscribeDeferred(this ILogger logger, string channel, string reason);
-
     [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Unsubscribing from {Channel} did not complete: {Reason}")]
     public static partial void UnsubscribeFailed(this ILogger logger, string channel, string reason);
 

@@ -1,17 +1,18 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
 
 namespace Ticker.Client.Library;
 
 /// <summary>
-/// The client's one pub/sub connection, shared by all of its subscriptions: subscribes to a channel while at least
-/// one subscription listens to it, parses each published array once and hands every update to the subscriptions
-/// that want it. The <see cref="RedisSubscriber"/> underneath reconnects and resubscribes by itself.
+/// The client's pub/sub, shared by all of its subscriptions: subscribes to a channel while at least one subscription
+/// listens to it, parses each published array once and hands every update to the subscriptions that want it. The
+/// multiplexer's subscriber underneath reconnects and resubscribes by itself; each channel's messages are handled
+/// in order (a <see cref="ChannelMessageQueue"/> per channel).
 /// </summary>
 /// <remarks>
 /// Dispatch never waits: each subscription's buffer drops its oldest update when full, so one slow consumer can
@@ -21,26 +22,33 @@ internal sealed class UpdateHub : IAsyncDisposable
 {
     private const string ChannelPrefix = "tick:updates:";
 
-    private readonly RedisSubscriber _subscriber;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly ISubscriber _subscriber;
     private readonly InstrumentMaster _master;
     private readonly ILogger _logger;
     private readonly TimeSpan _unsubscribeTimeout;
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly Lock _sync = new();
     private readonly Dictionary<string, Listeners> _byChannel = new(StringComparer.Ordinal);
-    private readonly Task _pump;
+    private readonly Dictionary<string, ChannelMessageQueue> _queues = new(StringComparer.Ordinal);
+    private long _reconnects;
     private long _dropped;
     private long _malformed;
     private long _delivered;
     private int _disposed;
 
-    private UpdateHub(RedisSubscriber subscriber, InstrumentMaster master, ILogger logger, TimeSpan unsubscribeTimeout)
+    /// <summary>Creates the hub over <paramref name="redis"/>'s subscriber.</summary>
+    /// <param name="redis">The client's multiplexer (not disposed by the hub).</param>
+    /// <param name="master">Enriches updates with strike, expiry and tradingsymbol.</param>
+    /// <param name="logger">Where malformed updates and drops are logged.</param>
+    public UpdateHub(IConnectionMultiplexer redis, InstrumentMaster master, ILogger logger)
     {
-        _subscriber = subscriber;
+        _redis = redis;
+        _subscriber = redis.GetSubscriber();
         _master = master;
         _logger = logger;
-        _unsubscribeTimeout = unsubscribeTimeout;
-        _pump = Task.Run(PumpAsync);
+        _unsubscribeTimeout = TimeSpan.FromMilliseconds(redis.TimeoutMilliseconds);
+        redis.ConnectionRestored += OnConnectionRestored;
     }
 
     /// <summary>Updates dropped by subscriptions that fell behind, since the hub was created.</summary>
@@ -77,21 +85,12 @@ internal sealed class UpdateHub : IAsyncDisposable
         }
     }
 
-    /// <summary>Reconnects of the pub/sub connection.</summary>
-    public long Reconnects => _subscriber.ReconnectCount;
-
-    /// <summary>Opens the pub/sub connection.</summary>
-    public static async Task<UpdateHub> ConnectAsync(
-        RedisConnectionOptions options, InstrumentMaster master, ILogger logger, CancellationToken cancellationToken)
-    {
-        var subscriber = await RedisSubscriber.ConnectAsync(options, logger, null, RedisSubscriber.DefaultMessageCapacity, cancellationToken)
-            .ConfigureAwait(false);
-        return new UpdateHub(subscriber, master, logger, options.CommandTimeout);
-    }
+    /// <summary>Reconnects of the pub/sub connection since the hub was created.</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
 
     /// <summary>
     /// Adds a subscription and subscribes to those of its channels nobody listened to yet. While Redis is down the
-    /// subscription is recorded and made when the connection is back.
+    /// multiplexer holds the SUBSCRIBE until it is back (up to its timeout).
     /// </summary>
     public async Task<UpdateSubscription> AddAsync(string[] channels, FrozenSet<uint>? tokens, int capacity, CancellationToken cancellationToken)
     {
@@ -170,26 +169,54 @@ internal sealed class UpdateHub : IAsyncDisposable
             }
         }
 
-        await _subscriber.DisposeAsync().ConfigureAwait(false);
-        await _pump.ConfigureAwait(false);
+        _redis.ConnectionRestored -= OnConnectionRestored;
+        ChannelMessageQueue[] queues;
+        lock (_sync)
+        {
+            queues = [.. _queues.Values];
+            _queues.Clear();
+        }
+
+        // Together: while Redis is down each one waits out the timeout.
+        await Task.WhenAll(Array.ConvertAll(queues, UnsubscribeAsync)).ConfigureAwait(false);
     }
 
     private async Task SubscribeAsync(string channel, CancellationToken cancellationToken)
     {
+        var queue = await _subscriber.SubscribeAsync(RedisChannel.Literal(channel)).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Handled one message at a time, in the order published (handlers given to Subscribe would run concurrently).
+        queue.OnMessage(message => Dispatch(channel, message.Message));
+        lock (_sync)
+        {
+            _queues[channel] = queue;
+        }
+    }
+
+    private async Task UnsubscribeAsync(ChannelMessageQueue queue)
+    {
         try
         {
-            await _subscriber.SubscribeAsync(channel, cancellationToken).ConfigureAwait(false);
+            await queue.UnsubscribeAsync().WaitAsync(_unsubscribeTimeout).ConfigureAwait(false);
         }
-        catch (RedisConnectionException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // The subscriber recorded the channel and subscribes to it when the connection is back.
-            _logger.SubscribeDeferred(channel, ex.Message);
+            // Down or closing: nothing to undo (a reconnect resubscribes only to what is still subscribed).
+            _logger.UnsubscribeFailed(queue.Channel.ToString(), ex.Message);
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Subscription)
+        {
+            Interlocked.Increment(ref _reconnects);
         }
     }
 
     private async Task RemoveCoreAsync(UpdateSubscription subscription)
     {
-        var empty = new List<string>();
+        var empty = new List<ChannelMessageQueue>();
         lock (_sync)
         {
             foreach (var channel in subscription.Channels)
@@ -203,7 +230,10 @@ internal sealed class UpdateHub : IAsyncDisposable
                 if (remaining.Length == 0)
                 {
                     _byChannel.Remove(channel);
-                    empty.Add(channel);
+                    if (_queues.Remove(channel, out var queue))
+                    {
+                        empty.Add(queue);
+                    }
                 }
                 else
                 {
@@ -212,18 +242,9 @@ internal sealed class UpdateHub : IAsyncDisposable
             }
         }
 
-        foreach (var channel in empty)
+        foreach (var queue in empty)
         {
-            using var timeout = new CancellationTokenSource(_unsubscribeTimeout);
-            try
-            {
-                await _subscriber.UnsubscribeAsync(channel, timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is RedisConnectionException or ObjectDisposedException or OperationCanceledException)
-            {
-                // Down or closing: nothing to undo (a reconnect resubscribes only to what is still recorded).
-                _logger.UnsubscribeFailed(channel, ex.Message);
-            }
+            await UnsubscribeAsync(queue).ConfigureAwait(false);
         }
     }
 
@@ -238,24 +259,12 @@ internal sealed class UpdateHub : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync()
-    {
-        var messages = _subscriber.Messages;
-        while (await messages.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (messages.TryRead(out var message))
-            {
-                Dispatch(message);
-            }
-        }
-    }
-
-    private void Dispatch(RedisPubSubMessage message)
+    private void Dispatch(string channel, RedisValue payload)
     {
         Listeners? listeners;
         lock (_sync)
         {
-            _byChannel.TryGetValue(message.Channel, out listeners);
+            _byChannel.TryGetValue(channel, out listeners);
         }
 
         if (listeners is null)
@@ -265,7 +274,8 @@ internal sealed class UpdateHub : IAsyncDisposable
 
         try
         {
-            var reader = new Utf8JsonReader(message.Payload);
+            // A received message holds its bytes, so viewing it as memory copies nothing.
+            var reader = new Utf8JsonReader(((ReadOnlyMemory<byte>)payload).Span);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
                 throw new JsonException("The payload is not a JSON array.");
@@ -293,7 +303,7 @@ internal sealed class UpdateHub : IAsyncDisposable
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             Interlocked.Increment(ref _malformed);
-            _logger.MalformedUpdate(message.Channel, ex.Message);
+            _logger.MalformedUpdate(channel, ex.Message);
         }
     }
 

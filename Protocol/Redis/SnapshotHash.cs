@@ -1,15 +1,18 @@
 using System.Buffers.Text;
+using System.Globalization;
+using StackExchange.Redis;
+using StreamPosition = Ticker.Grains.Interfaces.Streams.StreamPosition;
 using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
-using Ticker.Protocol.Resp;
 
 namespace Ticker.Protocol.Redis;
 
 /// <summary>
-/// The fields of a <c>tick:snap:{token}</c> hash: written with one HSET per snapshot, read back from HGETALL. Numbers
-/// are decimal text; IV and Greeks are the empty string when undefined (see <c>iv_status</c>), never NaN.
+/// The fields of a <c>tick:snap:{token}</c> hash: written as field/value arguments (of the snapshot write script, or
+/// an HSET), read back from HGETALL. Numbers are decimal text; IV and Greeks are the empty string when undefined (see
+/// <c>iv_status</c>), never NaN.
 /// </summary>
 public static class SnapshotHash
 {
@@ -19,81 +22,95 @@ public static class SnapshotHash
     /// <summary>Field/value pairs of an option hash.</summary>
     private const int OptionPairs = 27;
 
-    /// <summary>Writes <c>HSET key field value …</c> for <paramref name="s"/>.</summary>
-    /// <remarks>Allocates nothing.</remarks>
-    public static void Write(RedisBatch batch, ReadOnlySpan<byte> key, in InstrumentSnapshot s, ReadOnlySpan<byte> tradingSymbol)
+    /// <summary>The field holding the stream position of the last tick applied (<c>ms-seq/index</c>).</summary>
+    public const string PositionField = "position";
+
+    /// <summary>Appends the field/value pairs of <paramref name="s"/>.</summary>
+    /// <param name="args">Where the pairs go.</param>
+    /// <param name="s">The snapshot.</param>
+    /// <param name="tradingSymbol">The instrument's tradingsymbol, UTF-8.</param>
+    /// <returns>The number of pairs appended.</returns>
+    /// <remarks>Allocates nothing once <paramref name="args"/> has warmed up.</remarks>
+    public static int Write(RedisArguments args, in InstrumentSnapshot s, ReadOnlySpan<byte> tradingSymbol)
     {
+        ArgumentNullException.ThrowIfNull(args);
         var option = s.IsOption;
-        batch.BeginCommand(2 + (2 * (option ? OptionPairs : UnderlyingPairs)));
-        batch.Arg("HSET"u8);
-        batch.Arg(key);
         Span<byte> text = stackalloc byte[StreamEntryId.MaxUtf8Length + 12];
-        Pair(batch, "instrument_token"u8, s.InstrumentToken);
-        batch.Arg("tradingsymbol"u8);
-        batch.Arg(tradingSymbol);
-        batch.Arg("kind"u8);
-        batch.Arg(KindName(s.Kind));
-        Pair(batch, "last_price"u8, s.LastPrice);
-        Pair(batch, "volume_traded"u8, s.VolumeTraded);
-        Pair(batch, "oi"u8, s.Oi);
-        Pair(batch, "exchange_timestamp"u8, s.ExchangeTimestamp);
-        Pair(batch, "last_trade_time"u8, s.LastTradeTime);
-        Pair(batch, "received_at_us"u8, s.ReceivedAtUs);
-        Pair(batch, "updated_at_us"u8, s.UpdatedAtUs);
-        Pair(batch, "ticks"u8, s.Ticks);
+        Pair(args, "instrument_token"u8, s.InstrumentToken);
+        Pair(args, "tradingsymbol"u8, tradingSymbol);
+        Pair(args, "kind"u8, KindName(s.Kind));
+        Pair(args, "last_price"u8, s.LastPrice);
+        Pair(args, "volume_traded"u8, s.VolumeTraded);
+        Pair(args, "oi"u8, s.Oi);
+        Pair(args, "exchange_timestamp"u8, s.ExchangeTimestamp);
+        Pair(args, "last_trade_time"u8, s.LastTradeTime);
+        Pair(args, "received_at_us"u8, s.ReceivedAtUs);
+        Pair(args, "updated_at_us"u8, s.UpdatedAtUs);
+        Pair(args, "ticks"u8, s.Ticks);
         s.Position.TryFormat(text, out var positionLength);
-        batch.Arg("position"u8);
-        batch.Arg(text[..positionLength]);
+        Pair(args, "position"u8, text[..positionLength]);
         if (!option)
         {
-            Pair(batch, "bar_start"u8, s.BarStart);
-            Pair(batch, "bar_open"u8, s.BarOpen);
-            Pair(batch, "bar_high"u8, s.BarHigh);
-            Pair(batch, "bar_low"u8, s.BarLow);
-            Pair(batch, "bar_close"u8, s.BarClose);
-            Pair(batch, "bar_volume"u8, s.BarVolume);
-            return;
+            Pair(args, "bar_start"u8, s.BarStart);
+            Pair(args, "bar_open"u8, s.BarOpen);
+            Pair(args, "bar_high"u8, s.BarHigh);
+            Pair(args, "bar_low"u8, s.BarLow);
+            Pair(args, "bar_close"u8, s.BarClose);
+            Pair(args, "bar_volume"u8, s.BarVolume);
+            return UnderlyingPairs;
         }
 
-        Pair(batch, "strike"u8, s.Strike);
-        batch.Arg("expiry"u8);
-        batch.Arg(text[..FormatDate(text, s.ExpiryDayNumber)]);
-        Pair(batch, "underlying_token"u8, s.UnderlyingToken);
-        Pair(batch, "underlying_price"u8, s.UnderlyingPrice);
-        batch.Arg("iv_status"u8);
-        batch.Arg(IvStatusName(s.IvStatus));
+        Pair(args, "strike"u8, s.Strike);
+        Pair(args, "expiry"u8, text[..FormatDate(text, s.ExpiryDayNumber)]);
+        Pair(args, "underlying_token"u8, s.UnderlyingToken);
+        Pair(args, "underlying_price"u8, s.UnderlyingPrice);
+        Pair(args, "iv_status"u8, IvStatusName(s.IvStatus));
         var ok = s.IvStatus == IvStatus.Ok;
-        Optional(batch, "iv"u8, ok, s.Iv);
-        Optional(batch, "delta"u8, ok, s.Greeks.Delta);
-        Optional(batch, "gamma"u8, ok, s.Greeks.Gamma);
-        Optional(batch, "vega"u8, ok, s.Greeks.Vega);
-        Optional(batch, "theta"u8, ok, s.Greeks.Theta);
-        Optional(batch, "rho"u8, ok, s.Greeks.Rho);
-        Pair(batch, "bid_price"u8, s.BidPrice);
-        Pair(batch, "bid_quantity"u8, s.BidQuantity);
-        Pair(batch, "ask_price"u8, s.AskPrice);
-        Pair(batch, "ask_quantity"u8, s.AskQuantity);
+        Optional(args, "iv"u8, ok, s.Iv);
+        Optional(args, "delta"u8, ok, s.Greeks.Delta);
+        Optional(args, "gamma"u8, ok, s.Greeks.Gamma);
+        Optional(args, "vega"u8, ok, s.Greeks.Vega);
+        Optional(args, "theta"u8, ok, s.Greeks.Theta);
+        Optional(args, "rho"u8, ok, s.Greeks.Rho);
+        Pair(args, "bid_price"u8, s.BidPrice);
+        Pair(args, "bid_quantity"u8, s.BidQuantity);
+        Pair(args, "ask_price"u8, s.AskPrice);
+        Pair(args, "ask_quantity"u8, s.AskQuantity);
+        return OptionPairs;
+    }
+
+    /// <summary>The hash of <paramref name="s"/> as entries for a plain HSET (tools and tests; allocates).</summary>
+    /// <param name="s">The snapshot.</param>
+    /// <param name="tradingSymbol">The instrument's tradingsymbol, UTF-8.</param>
+    /// <returns>The field/value entries.</returns>
+    public static HashEntry[] ToHashEntries(in InstrumentSnapshot s, ReadOnlySpan<byte> tradingSymbol)
+    {
+        var args = new RedisArguments(4096);
+        var pairs = Write(args, in s, tradingSymbol);
+        var entries = new HashEntry[pairs];
+        for (var i = 0; i < pairs; i++)
+        {
+            // Copied out of the list's chunks, so the entries own their bytes.
+            entries[i] = new HashEntry((byte[]?)args[2 * i], (byte[]?)args[(2 * i) + 1]);
+        }
+
+        return entries;
     }
 
     /// <summary>
-    /// Reads an HGETALL reply (the reader positioned before it) into a snapshot. Unknown fields are skipped, so
-    /// readers keep working when fields are added.
+    /// Reads an HGETALL reply into a snapshot. Unknown fields are skipped, so readers keep working when fields are
+    /// added.
     /// </summary>
-    /// <returns>False when the hash does not exist (empty reply) or lacks an instrument token.</returns>
-    public static bool TryRead(ref RespReader reader, out InstrumentSnapshot s)
+    /// <param name="entries">The hash's fields and values.</param>
+    /// <param name="s">The snapshot.</param>
+    /// <returns>False when the hash does not exist (no entries) or lacks an instrument token.</returns>
+    public static bool TryRead(ReadOnlySpan<HashEntry> entries, out InstrumentSnapshot s)
     {
         s = default;
-        if (!reader.Read() || reader.Type != RespType.Array || reader.IsNull)
+        foreach (var entry in entries)
         {
-            return false;
-        }
-
-        var pairs = reader.Length / 2;
-        for (var i = 0; i < pairs; i++)
-        {
-            var name = reader.ReadBulkString();
-            var value = reader.ReadBulkString();
-            Apply(ref s, name, value);
+            // A reply's values hold their bytes, so viewing them as memory copies nothing.
+            Apply(ref s, ((ReadOnlyMemory<byte>)entry.Name).Span, ((ReadOnlyMemory<byte>)entry.Value).Span);
         }
 
         return s.InstrumentToken != 0;
@@ -162,28 +179,34 @@ public static class SnapshotHash
         }
     }
 
-    private static void Pair(RedisBatch batch, ReadOnlySpan<byte> name, long value)
+    private static void Pair(RedisArguments args, ReadOnlySpan<byte> name, long value)
     {
-        batch.Arg(name);
-        batch.Arg(value);
+        args.AddCopy(name);
+        args.Add(value);
     }
 
-    private static void Pair(RedisBatch batch, ReadOnlySpan<byte> name, double value)
+    private static void Pair(RedisArguments args, ReadOnlySpan<byte> name, double value)
     {
-        batch.Arg(name);
-        batch.Arg(value);
+        args.AddCopy(name);
+        args.AddDouble(value);
     }
 
-    private static void Optional(RedisBatch batch, ReadOnlySpan<byte> name, bool present, double value)
+    private static void Pair(RedisArguments args, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
-        batch.Arg(name);
+        args.AddCopy(name);
+        args.AddCopy(value);
+    }
+
+    private static void Optional(RedisArguments args, ReadOnlySpan<byte> name, bool present, double value)
+    {
+        args.AddCopy(name);
         if (present && double.IsFinite(value))
         {
-            batch.Arg(value);
+            args.AddDouble(value);
         }
         else
         {
-            batch.Arg(ReadOnlySpan<byte>.Empty);
+            args.Add(RedisValue.EmptyString);
         }
     }
 
@@ -195,7 +218,7 @@ public static class SnapshotHash
         }
 
         var date = DateOnly.FromDayNumber(dayNumber);
-        date.TryFormat(destination, out var written, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        date.TryFormat(destination, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         return written;
     }
 
@@ -204,7 +227,11 @@ public static class SnapshotHash
 
     private static long Long(ReadOnlySpan<byte> value) => Utf8Parser.TryParse(value, out long parsed, out _) ? parsed : 0;
 
-    private static double Double(ReadOnlySpan<byte> value) => RespFormatter.TryParseDouble(value, out var parsed) ? parsed : 0;
+    private static double Double(ReadOnlySpan<byte> value) =>
+        value.SequenceEqual("inf"u8) || value.SequenceEqual("+inf"u8) ? double.PositiveInfinity
+        : value.SequenceEqual("-inf"u8) ? double.NegativeInfinity
+        : value.SequenceEqual("nan"u8) ? double.NaN
+        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
 
     private static InstrumentKind ParseKind(ReadOnlySpan<byte> value) =>
         value.SequenceEqual("call"u8) ? InstrumentKind.Call

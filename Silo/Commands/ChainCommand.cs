@@ -7,7 +7,8 @@ using Ticker.Client.Library;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Interfaces.Snapshots;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
+using Ticker.Protocol.Redis;
 using Ticker.Silo.Http;
 
 namespace Ticker.Silo.Commands;
@@ -120,25 +121,27 @@ internal static class ChainCommand
             return 1;
         }
 
-        RedisConnectionOptions redisOptions;
+        ConfigurationOptions redisOptions;
         try
         {
-            redisOptions = RedisConnectionOptions.Parse(arguments.Redis);
+            redisOptions = ConfigurationOptions.Parse(arguments.Redis);
         }
-        catch (FormatException ex)
+        catch (ArgumentException ex)
         {
             await error.WriteLineAsync($"chain: --redis: {ex.Message}");
             return 2;
         }
 
+        var endpoint = RedisConfiguration.Describe(redisOptions);
         TickerClient client;
         try
         {
             client = await TickerClient.ConnectAsync(redisOptions, master, new TickerClientOptions { TimeProvider = time }, cancellationToken);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
         {
-            await error.WriteLineAsync($"chain: cannot reach Redis at {redisOptions.EndPoint}: {ex.Message}");
+            // The client's own message repeats the endpoint: print StackExchange.Redis' reason.
+            await error.WriteLineAsync($"chain: cannot reach Redis at {endpoint}: {(ex.InnerException as RedisException ?? ex).Message}");
             return 1;
         }
 
@@ -154,9 +157,9 @@ internal static class ChainCommand
                 await error.WriteLineAsync($"chain: {TrimParameterName(ex)}");
                 return 1;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
             {
-                await error.WriteLineAsync($"chain: reading from Redis at {redisOptions.EndPoint} failed: {ex.Message}");
+                await error.WriteLineAsync($"chain: reading from Redis at {endpoint} failed: {ex.Message}");
                 return 1;
             }
 

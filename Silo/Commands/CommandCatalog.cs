@@ -18,7 +18,6 @@ internal static class CommandCatalog
         yield return GreeksCommand.Create();
         yield return DecodeCommand.Create();
         yield return MasterCommand.Create();
-        yield return RedisBenchCommand.Create();
         yield return ScriptCommands.Test();
         yield return ScriptCommands.Bench();
     }

@@ -13,6 +13,7 @@ using Ticker.Grains.Interfaces.Streams;
 using Ticker.Silo.Diagnostics;
 using Ticker.Silo.Hosting;
 using Ticker.Silo.Options;
+using Ticker.Protocol.Redis;
 using Ticker.Silo.Transports.Redis;
 using StackExchange.Redis;
 using Ticker.Client.Hosting;
@@ -33,6 +34,7 @@ internal sealed class FeedTarget : IAsyncDisposable
     private string? _summary;
 
     private FeedTarget(
+        IServiceProvider services,
         ITickStreamWriter writer,
         AccountDirectory accounts,
         IKiteConnectionObserver? kiteObserver,
@@ -40,6 +42,7 @@ internal sealed class FeedTarget : IAsyncDisposable
         Func<Task<string>> stop,
         IAsyncDisposable? owned)
     {
+        Services = services;
         Writer = writer;
         Accounts = accounts;
         KiteObserver = kiteObserver;
@@ -47,6 +50,9 @@ internal sealed class FeedTarget : IAsyncDisposable
         _stop = stop;
         _owned = owned;
     }
+
+    /// <summary>The services of the in-process silo or of the Orleans client (their statistics, for tests and summaries).</summary>
+    public IServiceProvider Services { get; }
 
     /// <summary>The tick stream to write into.</summary>
     public ITickStreamWriter Writer { get; }
@@ -96,6 +102,7 @@ internal sealed class FeedTarget : IAsyncDisposable
         var partitions = silo.Services.GetRequiredService<IOptions<SiloOptions>>().Value.ShardCount;
         var description = $"embedded silo ({partitions} shards{(http is null ? "" : $", API at {http}")})";
         return new FeedTarget(
+            silo.Services,
             silo.Services.GetRequiredService<ITickStreamWriter>(),
             silo.Services.GetRequiredService<AccountDirectory>(),
             silo.Services.GetService<IKiteConnectionObserver>(),
@@ -125,7 +132,7 @@ internal sealed class FeedTarget : IAsyncDisposable
             throw new InvalidOperationException(error);
         }
 
-        var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString.Parse(connectionString)).ConfigureAwait(false);
+        var redis = await ConnectionMultiplexer.ConnectAsync(RedisConfiguration.ParseForService(connectionString)).ConfigureAwait(false);
         IHost? host = null;
         try
         {
@@ -148,6 +155,7 @@ internal sealed class FeedTarget : IAsyncDisposable
             // The client first: it starts before, and stops after, the reporter that calls the account grains.
             builder.UseOrleansClient(client => client.UseTickerRedisCluster(queues));
             builder.Services.AddHostedService<AccountReporter>();
+            builder.Services.AddHostedService<AccountStatePublisher>();
             host = builder.Build();
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             var writer = new OrleansTickStreamWriter(
@@ -155,6 +163,7 @@ internal sealed class FeedTarget : IAsyncDisposable
             var description = $"Redis {RedisConnectionString.Redact(connectionString)} ({queues} stream queues)";
             var started = host;
             return new FeedTarget(
+                host.Services,
                 writer,
                 host.Services.GetRequiredService<AccountDirectory>(),
                 null,

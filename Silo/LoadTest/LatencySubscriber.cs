@@ -1,6 +1,6 @@
 using Ticker.Grains.Diagnostics;
 using System.Text.Json;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
 using Ticker.Silo.Diagnostics;
 using Ticker.Grains.Interfaces.Ticks;
 
@@ -12,20 +12,20 @@ namespace Ticker.Silo.LoadTest;
 /// </summary>
 internal sealed class LatencySubscriber : IAsyncDisposable
 {
-    private readonly RedisSubscriber _subscriber;
+    private readonly ChannelMessageQueue _updates;
     private readonly long[] _total = new long[LatencyHistogram.BucketCount];
     private readonly Lock _gate = new();
-    private readonly Task _loop;
-    private readonly CancellationTokenSource _stop = new();
     private long[] _window = new long[LatencyHistogram.BucketCount];
     private long _windowMaxNs;
     private long _maxNs;
     private long _firstUpdateTicks;
 
-    private LatencySubscriber(RedisSubscriber subscriber)
+    private LatencySubscriber(ChannelMessageQueue updates)
     {
-        _subscriber = subscriber;
-        _loop = Task.Run(ReadAsync);
+        _updates = updates;
+
+        // One message at a time, in order: the histograms are not shared with another reader.
+        _updates.OnMessage(message => Record(message.Message));
     }
 
     /// <summary>Updates seen.</summary>
@@ -34,12 +34,13 @@ internal sealed class LatencySubscriber : IAsyncDisposable
     /// <summary>When the first update arrived (Stopwatch timestamp; 0 before).</summary>
     public long FirstUpdateTimestamp => Volatile.Read(ref _firstUpdateTicks);
 
-    /// <summary>Connects and subscribes.</summary>
-    public static async Task<LatencySubscriber> StartAsync(string redis, CancellationToken cancellationToken)
+    /// <summary>Subscribes to every update channel.</summary>
+    /// <param name="redis">The process's multiplexer.</param>
+    /// <returns>The subscriber, measuring.</returns>
+    public static async Task<LatencySubscriber> StartAsync(IConnectionMultiplexer redis)
     {
-        var subscriber = await RedisSubscriber.ConnectAsync(RedisConnectionOptions.Parse(redis), cancellationToken: cancellationToken).ConfigureAwait(false);
-        await subscriber.PSubscribeAsync("tick:updates:*", cancellationToken).ConfigureAwait(false);
-        return new LatencySubscriber(subscriber);
+        var updates = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Pattern("tick:updates:*")).ConfigureAwait(false);
+        return new LatencySubscriber(updates);
     }
 
     /// <summary>P50, P99 and max (ms) of the window since the last call; resets the window.</summary>
@@ -71,34 +72,19 @@ internal sealed class LatencySubscriber : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _loop.ConfigureAwait(false);
+            await _updates.UnsubscribeAsync().ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (RedisException)
         {
+            // Redis is gone: nothing left to unsubscribe from.
         }
-
-        await _subscriber.DisposeAsync().ConfigureAwait(false);
-        _stop.Dispose();
     }
 
     private static double Ms(long nanoseconds) => nanoseconds / 1e6;
 
-    private async Task ReadAsync()
-    {
-        var reader = _subscriber.Messages;
-        while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
-        {
-            while (reader.TryRead(out var message))
-            {
-                Record(message.Payload);
-            }
-        }
-    }
-
-    private void Record(byte[] payload)
+    private void Record(RedisValue payload)
     {
         var nowUs = TimeProvider.System.MicrosecondsNow();
         if (_firstUpdateTicks == 0)
@@ -106,7 +92,7 @@ internal sealed class LatencySubscriber : IAsyncDisposable
             Volatile.Write(ref _firstUpdateTicks, System.Diagnostics.Stopwatch.GetTimestamp());
         }
 
-        var json = new Utf8JsonReader(payload);
+        var json = new Utf8JsonReader(((ReadOnlyMemory<byte>)payload).Span);
         lock (_gate)
         {
             while (json.Read())

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
 
 namespace Ticker.Silo.LoadTest;
 
@@ -52,7 +52,9 @@ internal static class LoadTestRunner
             }
 
             await stderr.WriteLineAsync($"loadtest: {options.Mode.ToString().ToLowerInvariant()} mode, Redis {redis}, report in {options.OutputDirectory}").ConfigureAwait(false);
-            var runner = new PhaseRunner(redis, options.TickerDll, redisPid, work, stderr);
+            // The run's one multiplexer: cleanup, accounting and the latency subscriber share it.
+            await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis).ConfigureAwait(false);
+            var runner = new PhaseRunner(redis, multiplexer, options.TickerDll, redisPid, work, stderr);
             foreach (var name in names)
             {
                 var rows = new List<ScenarioResult>();
@@ -65,10 +67,7 @@ internal static class LoadTestRunner
                 results.AddRange(rows);
             }
 
-            await using (var connection = await RedisConnection.ConnectAsync(redis, cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                await PhaseRunner.DeleteTickKeysAsync(connection).ConfigureAwait(false);
-            }
+            await PhaseRunner.DeleteTickKeysAsync(multiplexer).ConfigureAwait(false);
 
             LoadTestReport.Write(options.OutputDirectory, results, options.Mode);
             await stdout.WriteLineAsync(File.ReadAllText(Path.Combine(options.OutputDirectory, "summary.md"))).ConfigureAwait(false);
@@ -100,7 +99,7 @@ internal static class LoadTestRunner
 
             return exit;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or RedisException or IOException)
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or RedisException or IOException or ArgumentException)
         {
             await stderr.WriteLineAsync($"loadtest: {ex.Message}").ConfigureAwait(false);
             return 1;

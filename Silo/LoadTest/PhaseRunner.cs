@@ -3,9 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using StackExchange.Redis;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
-using Ticker.Silo.Transports.Redis;
 
 namespace Ticker.Silo.LoadTest;
 
@@ -25,15 +24,23 @@ internal sealed class PhaseRunner
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _redis;
+    private readonly IConnectionMultiplexer _multiplexer;
     private readonly string _tickerDll;
     private readonly int? _redisPid;
     private readonly string _workDirectory;
     private readonly TextWriter _log;
 
     /// <summary>Creates a runner against <paramref name="redis"/>.</summary>
-    public PhaseRunner(string redis, string tickerDll, int? redisPid, string workDirectory, TextWriter log)
+    /// <param name="redis">The connection string the silo and feed processes get.</param>
+    /// <param name="multiplexer">This process's connection to the same Redis.</param>
+    /// <param name="tickerDll">The program the child processes run.</param>
+    /// <param name="redisPid">The redis-server's process id, when known (its CPU is measured).</param>
+    /// <param name="workDirectory">Where manifests go.</param>
+    /// <param name="log">Progress lines.</param>
+    public PhaseRunner(string redis, IConnectionMultiplexer multiplexer, string tickerDll, int? redisPid, string workDirectory, TextWriter log)
     {
         _redis = redis;
+        _multiplexer = multiplexer;
         _tickerDll = tickerDll;
         _redisPid = redisPid;
         _workDirectory = workDirectory;
@@ -50,8 +57,8 @@ internal sealed class PhaseRunner
         result.Extra["offered_rate"] = phase.Rate;
         result.Extra["feed_seconds"] = phase.Seconds;
 
-        await using var redis = await RedisConnection.ConnectAsync(_redis, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await DeleteTickKeysAsync(redis).ConfigureAwait(false);
+        var redis = _multiplexer.GetDatabase();
+        await DeleteTickKeysAsync(_multiplexer).ConfigureAwait(false);
 
         var port = FreePort();
         var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
@@ -68,7 +75,7 @@ internal sealed class PhaseRunner
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) };
         await WaitForSiloAsync(silo, http, cancellationToken).ConfigureAwait(false);
 
-        await using var subscriber = await LatencySubscriber.StartAsync(_redis, cancellationToken).ConfigureAwait(false);
+        await using var subscriber = await LatencySubscriber.StartAsync(_multiplexer).ConfigureAwait(false);
         var manifest = Path.Combine(_workDirectory, phase.Name + ".manifest.jsonl");
         string[] feedArgs =
         [
@@ -164,28 +171,30 @@ internal sealed class PhaseRunner
         return result;
     }
 
-    /// <summary>Deletes every <c>tick:*</c> key (SCAN + UNLINK); never anything else.</summary>
-    public static async Task DeleteTickKeysAsync(RedisConnection redis)
+    /// <summary>Deletes every <c>tick:*</c> key (SCAN + DEL on each server); never anything else.</summary>
+    /// <param name="redis">The connection.</param>
+    /// <returns>Completes when deleted.</returns>
+    public static async Task DeleteTickKeysAsync(IConnectionMultiplexer redis)
     {
-        var cursor = "0";
-        do
+        var db = redis.GetDatabase();
+        var keys = new List<RedisKey>(1000);
+        foreach (var endpoint in redis.GetEndPoints())
         {
-            var reply = await redis.ExecuteAsync("SCAN", cursor, "MATCH", "tick:*", "COUNT", "1000").ConfigureAwait(false);
-            cursor = reply[0].AsString() ?? "0";
-            var keys = reply[1].AsArray();
-            if (keys.Count > 0)
+            await foreach (var key in redis.GetServer(endpoint).KeysAsync(pattern: "tick:*", pageSize: 1000).ConfigureAwait(false))
             {
-                var args = new object[keys.Count + 1];
-                args[0] = "UNLINK";
-                for (var i = 0; i < keys.Count; i++)
+                keys.Add(key);
+                if (keys.Count == 1000)
                 {
-                    args[i + 1] = keys[i].AsString()!;
+                    await db.KeyDeleteAsync([.. keys]).ConfigureAwait(false);
+                    keys.Clear();
                 }
-
-                await redis.ExecuteAsync(args).ConfigureAwait(false);
             }
         }
-        while (cursor != "0");
+
+        if (keys.Count > 0)
+        {
+            await db.KeyDeleteAsync([.. keys]).ConfigureAwait(false);
+        }
     }
 
     private static string Bottleneck(ScenarioResult r)
@@ -274,37 +283,34 @@ internal sealed class PhaseRunner
         result.Samples.Add(new LoadTestSample(Stopwatch.GetElapsedTime(started).TotalSeconds, ticksPerSecond, p50, p99, max, ProcStat.RssMb(silo.Id)));
     }
 
-    private static async Task<long> BacklogAsync(RedisConnection redis)
+    private static async Task<long> BacklogAsync(IDatabaseAsync redis)
     {
         long backlog = 0;
         for (var shard = 0; shard < Shards; shard++)
         {
-            var key = TickerKeys.InputStream(shard);
-            var length = (await redis.ExecuteAsync("XLEN", key).ConfigureAwait(false)).AsInt64();
-            var groups = await redis.ExecuteAsync("XINFO", "GROUPS", key).ConfigureAwait(false);
-            backlog += groups.IsError ? length : length; // TEMP until the SE.Redis port
+            backlog += (await TickStreamBacklog.ReadAsync(redis, TickerKeys.InputStream(shard)).ConfigureAwait(false)).Backlog;
         }
 
         return backlog;
     }
 
-    private static async Task<long> AccountAsync(RedisConnection redis, List<(uint Token, long Ticks)> offered)
+    private static async Task<long> AccountAsync(IDatabaseAsync redis, List<(uint Token, long Ticks)> offered)
     {
         long total = 0;
         const int Window = 500;
-        var pending = new Task<RedisResult>[Window];
+        var pending = new Task<RedisValue>[Window];
         for (var start = 0; start < offered.Count; start += Window)
         {
             var n = Math.Min(Window, offered.Count - start);
             for (var i = 0; i < n; i++)
             {
-                pending[i] = redis.ExecuteAsync("HGET", TickerKeys.Snapshot(offered[start + i].Token), "ticks").AsTask();
+                pending[i] = redis.HashGetAsync(TickerKeys.Snapshot(offered[start + i].Token), "ticks");
             }
 
             for (var i = 0; i < n; i++)
             {
                 var reply = await pending[i].ConfigureAwait(false);
-                total += reply.IsNull ? 0 : long.Parse(reply.AsString()!, CultureInfo.InvariantCulture);
+                total += reply.IsNull ? 0 : (long)reply;
             }
         }
 

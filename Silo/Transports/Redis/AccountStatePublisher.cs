@@ -1,7 +1,7 @@
 using Ticker.Grains.Interfaces.Accounts;
 using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
 using Ticker.Silo.Hosting;
 
 namespace Ticker.Silo.Transports.Redis;
@@ -9,14 +9,17 @@ namespace Ticker.Silo.Transports.Redis;
 /// <summary>Once a second, writes this process's accounts into <c>tick:accounts</c>, so every silo and client sees them.</summary>
 public sealed class AccountStatePublisher : BackgroundService
 {
-    private readonly RedisConnector _connector;
+    private readonly IConnectionMultiplexer _redis;
     private readonly LocalAccountSource _accounts;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the publisher.</summary>
-    public AccountStatePublisher(RedisConnector connector, LocalAccountSource accounts, TimeProvider time)
+    /// <param name="redis">The process's multiplexer.</param>
+    /// <param name="accounts">This process's accounts.</param>
+    /// <param name="time">The clock of the once-a-second timer.</param>
+    public AccountStatePublisher(IConnectionMultiplexer redis, LocalAccountSource accounts, TimeProvider time)
     {
-        _connector = connector;
+        _redis = redis;
         _accounts = accounts;
         _time = time;
     }
@@ -30,18 +33,13 @@ public sealed class AccountStatePublisher : BackgroundService
             return;
         }
 
-        var redis = await _connector.GetAsync(cancellationToken).ConfigureAwait(false);
-        using var batch = new RedisBatch();
-        foreach (var account in accounts)
+        var entries = new HashEntry[accounts.Count];
+        for (var i = 0; i < entries.Length; i++)
         {
-            batch.BeginCommand(4);
-            batch.Arg("HSET"u8);
-            batch.Arg(TickerKeys.Accounts);
-            batch.Arg(account.AccountId);
-            batch.Arg(AccountStateJson.ToUtf8Bytes(account));
+            entries[i] = new HashEntry(accounts[i].AccountId, AccountStateJson.ToUtf8Bytes(accounts[i]));
         }
 
-        await redis.ExecuteAsync(batch, null, cancellationToken).ConfigureAwait(false);
+        await _redis.GetDatabase().HashSetAsync(TickerKeys.Accounts, entries).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -56,7 +54,7 @@ public sealed class AccountStatePublisher : BackgroundService
                 {
                     await PublishAsync(stoppingToken).ConfigureAwait(false);
                 }
-                catch (RedisException)
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
                     // Redis down: the next second tries again; readers see the record age meanwhile.
                 }
@@ -73,7 +71,7 @@ public sealed class AccountStatePublisher : BackgroundService
             using var last = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await PublishAsync(last.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or OperationCanceledException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
         {
             // Best effort at shutdown.
         }

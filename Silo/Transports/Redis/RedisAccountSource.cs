@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using Ticker.Grains.Interfaces.Accounts;
 using Ticker.Protocol.Redis;
 using Ticker.Silo.Hosting;
@@ -14,26 +15,27 @@ public sealed class RedisAccountSource : IAccountSource
     /// <summary>How old a record may be and still count as active.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(10);
 
-    private readonly RedisConnector _connector;
+    private readonly IConnectionMultiplexer _redis;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the source.</summary>
-    public RedisAccountSource(RedisConnector connector, TimeProvider time)
+    /// <param name="redis">The process's multiplexer.</param>
+    /// <param name="time">The clock records are aged by.</param>
+    public RedisAccountSource(IConnectionMultiplexer redis, TimeProvider time)
     {
-        _connector = connector;
+        _redis = redis;
         _time = time;
     }
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<AccountState>> GetAccountsAsync(CancellationToken cancellationToken)
     {
-        var redis = await _connector.GetAsync(cancellationToken).ConfigureAwait(false);
-        var hash = (await redis.ExecuteAsync(["HGETALL", TickerKeys.Accounts], cancellationToken).ConfigureAwait(false)).AsArray();
+        var hash = await _redis.GetDatabase().HashGetAllAsync(TickerKeys.Accounts).WaitAsync(cancellationToken).ConfigureAwait(false);
         var nowUs = _time.MicrosecondsNow();
-        var list = new List<AccountState>();
-        for (var i = 1; i < hash.Count; i += 2)
+        var list = new List<AccountState>(hash.Length);
+        foreach (var entry in hash)
         {
-            if (AccountStateJson.TryParse(hash[i].AsBytes(), out var state))
+            if (AccountStateJson.TryParse(((ReadOnlyMemory<byte>)entry.Value).Span, out var state))
             {
                 var fresh = nowUs - state.UpdatedAtUs <= (long)StaleAfter.TotalMicroseconds;
                 list.Add(fresh ? state : state with { Active = false });

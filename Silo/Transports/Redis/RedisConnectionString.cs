@@ -24,14 +24,6 @@ public static class RedisConnectionString
         }
     }
 
-    /// <summary>Parses <paramref name="connectionString"/> for a long-lived process: it starts, and keeps retrying, while Redis is down.</summary>
-    public static ConfigurationOptions Parse(string connectionString)
-    {
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
-        return options;
-    }
-
     /// <summary>The connection string with its password replaced by <c>***</c>.</summary>
     public static string Redact(string? connectionString)
     {

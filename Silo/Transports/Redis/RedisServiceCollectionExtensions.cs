@@ -15,6 +15,7 @@ using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Market;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
+using Ticker.Protocol.Redis;
 using Ticker.Silo.Cluster;
 using Ticker.Silo.Hosting;
 using Ticker.Silo.Options;
@@ -46,8 +47,8 @@ public static class RedisServiceCollectionExtensions
         var connectionString = configuration[RedisTransportOptions.SectionName + ":" + nameof(RedisTransportOptions.ConnectionString)];
         var configuredQueues = configuration.GetValue<int?>(SiloOptions.SectionName + ":" + nameof(SiloOptions.ShardCount));
 
-        services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(
-            RedisConnectionString.Parse(sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value.ConnectionString!)));
+        services.AddSingleton<IConnectionMultiplexer>(static sp =>
+            RedisConfiguration.ConnectForService(sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value.ConnectionString!));
 
         // The queue count is the cluster's (tick:cluster:queues); a silo configured otherwise stops at start-up.
         services.AddOptions<SiloOptions>().PostConfigure<IConnectionMultiplexer>((silo, redis) =>
@@ -123,13 +124,10 @@ public static class RedisServiceCollectionExtensions
         services.AddSingleton<IAccountSource, GrainAccountSource>();
         services.AddHostedService<AccountReporter>();
 
-        services.AddSingleton(static sp => new RedisConnector(
-            sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value.ConnectionString!,
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<Metrics.RedisInstruments>()));
         services.AddSingleton<ISnapshotSink>(static sp => new RedisSnapshotSink(
-            sp.GetRequiredService<RedisConnector>(), sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value));
-        services.AddSingleton<ISnapshotReader>(static sp => new RedisSnapshotReader(sp.GetRequiredService<RedisConnector>()));
+            sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<InstrumentMaster>(), sp.GetRequiredService<IOptions<RedisTransportOptions>>().Value,
+            sp.GetRequiredService<ILogger<RedisSnapshotSink>>(), sp.GetRequiredService<Metrics.RedisInstruments>()));
+        services.AddSingleton<ISnapshotReader>(static sp => new RedisSnapshotReader(sp.GetRequiredService<IConnectionMultiplexer>()));
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
         services.AddHostedService<AccountStatePublisher>();
         return services;

@@ -1,59 +1,52 @@
-using System.Text;
+using StackExchange.Redis;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
 
 namespace Ticker.Silo.Transports.Redis;
 
 /// <summary>Reads snapshots back from the <c>tick:snap:{token}</c> hashes (HGETALL, pipelined for many).</summary>
 public sealed class RedisSnapshotReader : ISnapshotReader
 {
+    /// <summary>HGETALLs in flight at once: bounds the replies held in memory for a large restore.</summary>
     private const int ChunkSize = 1000;
 
-    private readonly RedisConnector _connector;
+    private readonly IConnectionMultiplexer _redis;
 
     /// <summary>Creates the reader.</summary>
-    public RedisSnapshotReader(RedisConnector connector) => _connector = connector;
+    /// <param name="redis">The process's multiplexer.</param>
+    public RedisSnapshotReader(IConnectionMultiplexer redis) => _redis = redis;
 
     /// <inheritdoc />
     public async ValueTask<InstrumentSnapshot?> GetAsync(uint instrumentToken, CancellationToken cancellationToken)
     {
-        var found = await GetManyAsync([instrumentToken], cancellationToken).ConfigureAwait(false);
-        return found.Count == 0 ? null : found[0];
+        var entries = await _redis.GetDatabase().HashGetAllAsync(TickerKeys.Snapshot(instrumentToken)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return SnapshotHash.TryRead(entries, out var snapshot) ? snapshot : null;
     }
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<InstrumentSnapshot>> GetManyAsync(IReadOnlyList<uint> instrumentTokens, CancellationToken cancellationToken)
     {
-        var redis = await _connector.GetAsync(cancellationToken).ConfigureAwait(false);
-        var collector = new Collector();
-        using var batch = new RedisBatch();
+        var db = _redis.GetDatabase();
+        var found = new List<InstrumentSnapshot>();
+        var replies = new Task<HashEntry[]>[Math.Min(ChunkSize, instrumentTokens.Count)];
         for (var start = 0; start < instrumentTokens.Count; start += ChunkSize)
         {
-            var end = Math.Min(instrumentTokens.Count, start + ChunkSize);
-            for (var i = start; i < end; i++)
+            // Sent together, so the multiplexer pipelines them into one round trip.
+            var count = Math.Min(ChunkSize, instrumentTokens.Count - start);
+            for (var i = 0; i < count; i++)
             {
-                batch.BeginCommand(2);
-                batch.Arg("HGETALL"u8);
-                batch.Arg(Encoding.UTF8.GetBytes(TickerKeys.Snapshot(instrumentTokens[i])));
+                replies[i] = db.HashGetAllAsync(TickerKeys.Snapshot(instrumentTokens[start + i]));
             }
 
-            await redis.ExecuteAsync(batch, collector, cancellationToken).ConfigureAwait(false);
-        }
-
-        return collector.Found;
-    }
-
-    private sealed class Collector : IRespReplyHandler
-    {
-        public List<InstrumentSnapshot> Found { get; } = [];
-
-        public void OnReply(int index, RespReader reply)
-        {
-            if (SnapshotHash.TryRead(ref reply, out var snapshot))
+            for (var i = 0; i < count; i++)
             {
-                Found.Add(snapshot);
+                if (SnapshotHash.TryRead(await replies[i].WaitAsync(cancellationToken).ConfigureAwait(false), out var snapshot))
+                {
+                    found.Add(snapshot);
+                }
             }
         }
+
+        return found;
     }
 }

@@ -2,49 +2,60 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 using Ticker.Grains.Instruments;
-using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
+using Ticker.Silo.Metrics;
 
 namespace Ticker.Silo.Transports.Redis;
 
 /// <summary>
-/// Writes each flushed batch to Redis in one pipelined round trip: <c>HSET tick:snap:{token}</c> per instrument (its
-/// latest snapshot in the batch), a
-/// <c>ZADD tick:chain:{underlying}:{expiry}</c> the first time this process sees an option, and one <c>PUBLISH
-/// tick:updates:{underlying}</c> per underlying with the batch's snapshots as a JSON array. Idempotent: writing the same
-/// batch twice leaves the same state.
+/// Writes each flushed batch to Redis in one round trip: one <see cref="SnapshotWriteScript"/> call that writes
+/// <c>tick:snap:{token}</c> per instrument (its latest snapshot in the batch) unless the hash holds a newer stream
+/// position, and publishes on <c>tick:updates:{underlying}</c> a JSON array of the batch's snapshots it wrote; plus a
+/// <c>ZADD tick:chain:{underlying}:{expiry}</c> the first time this process sees an option, pipelined with it.
+/// Idempotent: writing the same batch twice leaves the same state. Snapshots refused as stale are counted in
+/// <see cref="RefusedSnapshots"/>.
 /// </summary>
-public sealed class RedisSnapshotSink : ISnapshotSink
+public sealed partial class RedisSnapshotSink : ISnapshotSink
 {
-    private readonly RedisConnector _connector;
+    private readonly IConnectionMultiplexer _redis;
     private readonly InstrumentMaster _master;
     private readonly bool _publish;
-    private readonly byte[][] _keys;
+    private readonly ILogger _logger;
+    private readonly RedisInstruments? _metrics;
+    private readonly RedisKey[] _keys;
     private readonly byte[][] _symbols;
     private readonly int[] _channelOf;
-    private readonly byte[][] _channels;
-    private readonly string?[] _chainKeys;
+    private readonly RedisValue[] _channels;
+    private readonly RedisKey?[] _chainKeys;
     private readonly int[] _indexed;
-    private readonly int[] _writtenIn;
-    private int _generation;
     private readonly Stack<Scratch> _scratch = new();
+    private long _refused;
 
     /// <summary>Creates the sink for <paramref name="master"/>'s instruments.</summary>
-    public RedisSnapshotSink(RedisConnector connector, InstrumentMaster master, RedisTransportOptions options)
+    /// <param name="redis">The process's multiplexer.</param>
+    /// <param name="master">The instrument master.</param>
+    /// <param name="options">Whether to publish updates.</param>
+    /// <param name="logger">Where refused batches are reported.</param>
+    /// <param name="metrics">Round trips and errors, when exported.</param>
+    public RedisSnapshotSink(
+        IConnectionMultiplexer redis, InstrumentMaster master, RedisTransportOptions options, ILogger<RedisSnapshotSink>? logger = null, RedisInstruments? metrics = null)
     {
-        _connector = connector;
+        _redis = redis;
         _master = master;
         _publish = options.PublishUpdates;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _metrics = metrics;
         var count = master.Count;
-        _keys = new byte[count][];
+        _keys = new RedisKey[count];
         _symbols = new byte[count][];
         _channelOf = new int[count];
-        _chainKeys = new string?[count];
+        _chainKeys = new RedisKey?[count];
         _indexed = new int[count];
-        _writtenIn = new int[count];
         var names = UnderlyingNames.Build(master);
         var channels = new List<string>();
         for (var id = 0; id < count; id++)
@@ -63,102 +74,140 @@ public sealed class RedisSnapshotSink : ISnapshotSink
             _channelOf[id] = channel;
             if (instrument.IsOption && instrument.Expiry is { } expiry && instrument.UnderlyingToken != 0)
             {
-                _chainKeys[id] = TickerKeys.Chain(name, expiry);
+                _chainKeys[id] = (RedisKey)Encoding.UTF8.GetBytes(TickerKeys.Chain(name, expiry));
             }
         }
 
-        _channels = [.. channels.Select(c => Encoding.UTF8.GetBytes(TickerKeys.Updates(c)))];
+        _channels = new RedisValue[channels.Count];
+        for (var i = 0; i < channels.Count; i++)
+        {
+            _channels[i] = Encoding.UTF8.GetBytes(TickerKeys.Updates(channels[i]));
+        }
     }
 
+    /// <summary>Snapshots not written because Redis held a newer position for their instrument (stale writers).</summary>
+    public long RefusedSnapshots => Interlocked.Read(ref _refused);
+
     /// <inheritdoc />
+    /// <remarks>
+    /// Per batch: one script call (its argument text in the scratch's reused chunks), its task, and a key array
+    /// when the batch's instrument count differs from the scratch's previous one. Nothing per snapshot.
+    /// </remarks>
     public async ValueTask WriteAsync(ReadOnlyMemory<InstrumentSnapshot> underlyings, ReadOnlyMemory<InstrumentSnapshot> options, CancellationToken cancellationToken)
     {
-        var redis = await _connector.GetAsync(cancellationToken).ConfigureAwait(false);
         var scratch = Rent();
+        var reusable = false;
         try
         {
-            // A hash holds the latest state: within a batch only each instrument's last snapshot is written. Shards
-            // flush concurrently but own disjoint instruments, so each call's generation marks only its own ids.
-            var generation = Interlocked.Increment(ref _generation);
-            Write(scratch, underlyings.Span, generation);
-            Write(scratch, options.Span, generation);
-            if (_publish)
+            scratch.Begin();
+            scratch.Args.Add(_publish ? _channels.Length : 0);
+            Add(scratch, underlyings.Span);
+            Add(scratch, options.Span);
+            if (scratch.KeyCount == 0)
             {
-                Publish(scratch, underlyings.Span, options.Span);
+                reusable = true;
+                return;
             }
 
-            var commands = scratch.Batch.CommandCount;
+            if (_publish)
+            {
+                AddUpdates(scratch, underlyings.Span, options.Span);
+            }
+
+            var db = _redis.GetDatabase();
             var started = Stopwatch.GetTimestamp();
-            await redis.ExecuteAsync(scratch.Batch, null, cancellationToken).ConfigureAwait(false);
-            _connector.RecordPipeline(commands, started);
+            var written = db.ScriptEvaluateAsync(SnapshotWriteScript.Lua, scratch.Keys(), scratch.Args.ToArray());
+            foreach (var (key, token, strike) in scratch.NewlyIndexed)
+            {
+                scratch.Indexing.Add(db.SortedSetAddAsync(key, token, strike));
+            }
+
+            var refused = (long)await written.WaitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var indexing in scratch.Indexing)
+            {
+                await indexing.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            _metrics?.RecordPipeline(1 + scratch.Indexing.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            reusable = true;
+            if (refused > 0)
+            {
+                Interlocked.Add(ref _refused, refused);
+                LogRefused(_logger, refused, scratch.KeyCount);
+            }
         }
         catch (Exception ex)
         {
-            _connector.RecordFailure(ex);
-            // A failed batch is written again whole; forget which options this attempt meant to index.
-            scratch.Batch.Clear();
-            foreach (var id in scratch.NewlyIndexed)
+            if (ex is not OperationCanceledException)
             {
-                Volatile.Write(ref _indexed[id], 0);
+                _metrics?.RecordError(ex switch
+                {
+                    RedisTimeoutException => RedisErrorType.Timeout,
+                    RedisServerException => RedisErrorType.Server,
+                    RedisConnectionException => RedisErrorType.Connection,
+                    _ => RedisErrorType.Protocol,
+                });
+            }
+
+            // A failed batch is written again whole; forget which options this attempt meant to index.
+            foreach (var (_, token, _) in scratch.NewlyIndexed)
+            {
+                if (_master.TryGetId(token, out var id))
+                {
+                    Volatile.Write(ref _indexed[id], 0);
+                }
             }
 
             throw;
         }
         finally
         {
-            scratch.NewlyIndexed.Clear();
-            Return(scratch);
+            // After a failure the command may still be queued and reading the scratch's buffers: leave it to the GC.
+            if (reusable)
+            {
+                Return(scratch);
+            }
         }
     }
 
-    private void Write(Scratch scratch, ReadOnlySpan<InstrumentSnapshot> snapshots, int generation)
+    /// <summary>Adds each instrument's latest snapshot of <paramref name="snapshots"/> (the last one in the batch).</summary>
+    private void Add(Scratch scratch, ReadOnlySpan<InstrumentSnapshot> snapshots)
     {
         for (var i = snapshots.Length - 1; i >= 0; i--)
         {
             ref readonly var s = ref snapshots[i];
-            if (!_master.TryGetId(s.InstrumentToken, out var id) || _writtenIn[id] == generation)
+            if (!_master.TryGetId(s.InstrumentToken, out var id) || scratch.HasKey(id))
             {
                 continue;
             }
 
-            _writtenIn[id] = generation;
-
-            SnapshotHash.Write(scratch.Batch, _keys[id], in s, _symbols[id]);
+            scratch.AddKey(id, _keys[id]);
+            SnapshotWriteScript.AddPosition(scratch.Args, s.Position);
+            var count = scratch.Args.Count;
+            scratch.Args.Add(0);
+            scratch.Args.Set(count, SnapshotHash.Write(scratch.Args, in s, _symbols[id]));
             if (_chainKeys[id] is { } chain && Interlocked.Exchange(ref _indexed[id], 1) == 0)
             {
-                scratch.NewlyIndexed.Add(id);
-                scratch.Batch.BeginCommand(4);
-                scratch.Batch.Arg("ZADD"u8);
-                scratch.Batch.Arg(chain);
-                scratch.Batch.Arg(s.Strike);
-                scratch.Batch.Arg((long)s.InstrumentToken);
+                scratch.NewlyIndexed.Add((chain, s.InstrumentToken, s.Strike));
             }
         }
     }
 
-    private void Publish(Scratch scratch, ReadOnlySpan<InstrumentSnapshot> underlyings, ReadOnlySpan<InstrumentSnapshot> options)
+    private void AddUpdates(Scratch scratch, ReadOnlySpan<InstrumentSnapshot> underlyings, ReadOnlySpan<InstrumentSnapshot> options)
     {
         for (var channel = 0; channel < _channels.Length; channel++)
         {
-            scratch.Buffer.ResetWrittenCount();
-            scratch.Json.Reset(scratch.Buffer);
-            scratch.Json.WriteStartArray();
-            var any = WriteUpdates(scratch.Json, channel, underlyings) | WriteUpdates(scratch.Json, channel, options);
-            scratch.Json.WriteEndArray();
-            scratch.Json.Flush();
-            if (any)
-            {
-                scratch.Batch.BeginCommand(3);
-                scratch.Batch.Arg("PUBLISH"u8);
-                scratch.Batch.Arg(_channels[channel]);
-                scratch.Batch.Arg(scratch.Buffer.WrittenSpan);
-            }
+            scratch.Args.Add(_channels[channel]);
+            var count = scratch.Args.Count;
+            scratch.Args.Add(0);
+            var updates = AddUpdates(scratch, channel, underlyings) + AddUpdates(scratch, channel, options);
+            scratch.Args.Set(count, updates);
         }
     }
 
-    private bool WriteUpdates(Utf8JsonWriter json, int channel, ReadOnlySpan<InstrumentSnapshot> snapshots)
+    private int AddUpdates(Scratch scratch, int channel, ReadOnlySpan<InstrumentSnapshot> snapshots)
     {
-        var any = false;
+        var updates = 0;
         foreach (ref readonly var s in snapshots)
         {
             if (!_master.TryGetId(s.InstrumentToken, out var id) || _channelOf[id] != channel)
@@ -166,18 +215,24 @@ public sealed class RedisSnapshotSink : ISnapshotSink
                 continue;
             }
 
-            any = true;
-            SnapshotUpdateJson.Write(json, in s);
+            // Each object is formatted on its own, so the script can leave out those of refused instruments.
+            scratch.Buffer.ResetWrittenCount();
+            scratch.Json.Reset(scratch.Buffer);
+            SnapshotUpdateJson.Write(scratch.Json, in s);
+            scratch.Json.Flush();
+            scratch.Args.Add(scratch.KeyNumber(id));
+            scratch.Args.AddCopy(scratch.Buffer.WrittenSpan);
+            updates++;
         }
 
-        return any;
+        return updates;
     }
 
     private Scratch Rent()
     {
         lock (_scratch)
         {
-            return _scratch.Count > 0 ? _scratch.Pop() : new Scratch();
+            return _scratch.Count > 0 ? _scratch.Pop() : new Scratch(_master.Count);
         }
     }
 
@@ -189,15 +244,67 @@ public sealed class RedisSnapshotSink : ISnapshotSink
         }
     }
 
-    /// <summary>One flusher's working buffers (a flush borrows one; shards flush concurrently).</summary>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Refused} of {Instruments} snapshots of a batch: Redis holds newer stream positions for them (a stale writer, e.g. a silo that was paused and lost its queue)")]
+    private static partial void LogRefused(ILogger logger, long refused, int instruments);
+
+    /// <summary>One flusher's working state (a flush borrows one; flushes may run concurrently).</summary>
     private sealed class Scratch
     {
-        public RedisBatch Batch { get; } = new(256 * 1024);
+        // Per instrument id: the batch that last added its key, and the key's 1-based number in that batch.
+        private readonly int[] _batchOf;
+        private readonly int[] _keyNumber;
+        private readonly List<RedisKey> _batchKeys = [];
+        private RedisKey[] _keyArray = [];
+        private int _batch;
 
-        public ArrayBufferWriter<byte> Buffer { get; } = new(64 * 1024);
+        public Scratch(int instruments)
+        {
+            _batchOf = new int[instruments];
+            _keyNumber = new int[instruments];
+        }
+
+        public RedisArguments Args { get; } = new();
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(4 * 1024);
 
         public Utf8JsonWriter Json { get; } = new(new ArrayBufferWriter<byte>());
 
-        public List<int> NewlyIndexed { get; } = [];
+        public List<(RedisKey Key, uint Token, double Strike)> NewlyIndexed { get; } = [];
+
+        public List<Task<bool>> Indexing { get; } = [];
+
+        public int KeyCount => _batchKeys.Count;
+
+        public void Begin()
+        {
+            _batch++;
+            _batchKeys.Clear();
+            Args.Clear();
+            NewlyIndexed.Clear();
+            Indexing.Clear();
+        }
+
+        public bool HasKey(int id) => _batchOf[id] == _batch;
+
+        public void AddKey(int id, RedisKey key)
+        {
+            _batchKeys.Add(key);
+            _batchOf[id] = _batch;
+            _keyNumber[id] = _batchKeys.Count;
+        }
+
+        public int KeyNumber(int id) => _keyNumber[id];
+
+        /// <summary>The batch's keys as the exact-length array the script call needs (reused while the count repeats).</summary>
+        public RedisKey[] Keys()
+        {
+            if (_keyArray.Length != _batchKeys.Count)
+            {
+                _keyArray = new RedisKey[_batchKeys.Count];
+            }
+
+            _batchKeys.CopyTo(_keyArray);
+            return _keyArray;
+        }
     }
 }

@@ -8,7 +8,7 @@ using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Grains.Interfaces.Pricing;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
 
 namespace Ticker.Tests.Client.Library;
 
@@ -182,13 +182,9 @@ public sealed class TickerClientIntegrationTests(TickerSiloFixture silo)
         const uint Foreign = 999_999_001;
         const double ForeignStrike = 99_950;
         var snapshot = template with { InstrumentToken = Foreign, Strike = ForeignStrike, Kind = InstrumentKind.Put };
-        using (var batch = new RedisBatch())
-        {
-            SnapshotHash.Write(batch, System.Text.Encoding.UTF8.GetBytes(TickerKeys.Snapshot(Foreign)), snapshot, "FOREIGN99950PE"u8);
-            await silo.Redis.ExecuteAsync(batch);
-        }
-
-        await silo.Redis.ExecuteAsync("ZADD", key, ForeignStrike, Foreign);
+        var db = silo.Redis.GetDatabase();
+        await db.HashSetAsync(TickerKeys.Snapshot(Foreign), SnapshotHash.ToHashEntries(snapshot, "FOREIGN99950PE"u8));
+        await db.SortedSetAddAsync(key, Foreign, ForeignStrike);
         try
         {
             var chain = await client.GetOptionChainAsync("NIFTY", expiry);
@@ -201,8 +197,8 @@ public sealed class TickerClientIntegrationTests(TickerSiloFixture silo)
         }
         finally
         {
-            await silo.Redis.ExecuteAsync("ZREM", key, Foreign);
-            await silo.Redis.ExecuteAsync("DEL", TickerKeys.Snapshot(Foreign));
+            await db.SortedSetRemoveAsync(key, Foreign);
+            await db.KeyDeleteAsync(TickerKeys.Snapshot(Foreign));
         }
     }
 
@@ -214,7 +210,10 @@ public sealed class TickerClientIntegrationTests(TickerSiloFixture silo)
 
         var b = new AccountState("kite-b", false, 2, 0, 4000, 0, 7, 0, 1_700_000_000_000_000, 1_700_000_001_000_000);
         var a = new AccountState("kite-a", true, 3, 3, 9000, 123_456_789, 1, 1_700_000_000_500_000, 1_700_000_000_600_000, 1_700_000_000_700_000);
-        await silo.Redis.ExecuteAsync("HSET", TickerKeys.Accounts, b.AccountId, AccountStateJson.ToUtf8Bytes(b), a.AccountId, AccountStateJson.ToUtf8Bytes(a), "broken", "{\"active\":");
+        var db = silo.Redis.GetDatabase();
+        await db.HashSetAsync(
+            TickerKeys.Accounts,
+            [new(b.AccountId, AccountStateJson.ToUtf8Bytes(b)), new(a.AccountId, AccountStateJson.ToUtf8Bytes(a)), new("broken", "{\"active\":")]);
         try
         {
             var accounts = await client.GetAccountsAsync();
@@ -222,7 +221,7 @@ public sealed class TickerClientIntegrationTests(TickerSiloFixture silo)
         }
         finally
         {
-            await silo.Redis.ExecuteAsync("DEL", TickerKeys.Accounts);
+            await db.KeyDeleteAsync(TickerKeys.Accounts);
         }
     }
 

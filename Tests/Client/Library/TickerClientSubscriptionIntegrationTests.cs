@@ -2,7 +2,7 @@ using Ticker.Client.Library;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Instruments;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
 using Ticker.Tests.Infrastructure;
 using Ticker.Tests.Silo.Transports.Redis;
 using Ticker.Grains.Interfaces.Ticks;
@@ -130,7 +130,7 @@ public sealed class TickerClientSubscriptionIntegrationTests
     {
         const int Capacity = 16;
         await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
         await silo.StartAsync();
         await using var client = await TickerClient.ConnectAsync(

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Ticker.Grains.Instruments;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
 using Ticker.Tests.Infrastructure;
 using Ticker.Tests.Silo.Transports.Redis;
 
@@ -28,7 +28,7 @@ public sealed class TickerSiloFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
-    public RedisConnection Redis { get; private set; } = null!;
+    public IConnectionMultiplexer Redis { get; private set; } = null!;
 
     /// <summary>The feed's manifest: one line per instrument with its final ticks, last price and volume.</summary>
     public IReadOnlyList<JsonElement> Manifest { get; private set; } = [];
@@ -38,7 +38,7 @@ public sealed class TickerSiloFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await RedisServerFixture.StartNewAsync();
-        Redis = await RedisConnection.ConnectAsync(Server.ConnectionString);
+        Redis = await ConnectionMultiplexer.ConnectAsync(Server.ConnectionString);
         _silo = RedisSiloHarness.BuildSilo(Server.ConnectionString, "silo-client-tests");
         await _silo.StartAsync();
         Http = new HttpClient { BaseAddress = RedisSiloHarness.BaseAddress(_silo) };

@@ -9,9 +9,12 @@ using Ticker.Client.Ingestion;
 using Ticker.Client.Synthetic;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Streams;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
+using Ticker.Protocol.Redis;
 using Ticker.Silo.Hosting;
+using Ticker.Grains.Interfaces.Market;
 using Ticker.Silo.Commands;
+using Ticker.Streaming.Statistics;
 using Ticker.Silo.Transports.Redis;
 
 namespace Ticker.Tests.Silo.Transports.Redis;
@@ -41,7 +44,7 @@ internal static class RedisSiloHarness
     }
 
     public static Uri BaseAddress(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        new(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>
     /// A feed writing the synthetic market into the cluster on Redis, as <c>./ticker feed --redis</c> does (an Orleans
@@ -64,6 +67,9 @@ internal static class RedisSiloHarness
         }
 
         public FeedManifest Manifest { get; }
+
+        /// <summary>The feed's stream provider counters (writes, retries, throttling).</summary>
+        public RedisTickStreamStatistics Statistics => _target.Services.GetRequiredKeyedService<RedisTickStreamStatistics>(ITickPartitionGrain.StreamProvider);
 
         public IngestWriter Ingest { get; }
 
@@ -89,8 +95,9 @@ internal static class RedisSiloHarness
     }
 
     /// <summary>Waits until every shard's consumer group has nothing pending and nothing unread.</summary>
-    public static async Task WaitUntilCaughtUpAsync(RedisConnection redis, TimeSpan timeout, int shards = Shards, WebApplication? silo = null)
+    public static async Task WaitUntilCaughtUpAsync(IConnectionMultiplexer redis, TimeSpan timeout, int shards = Shards, WebApplication? silo = null)
     {
+        var db = redis.GetDatabase();
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
@@ -100,15 +107,12 @@ internal static class RedisSiloHarness
             {
                 for (var shard = 0; shard < shards; shard++)
                 {
-                    var key = Ticker.Protocol.Redis.TickerKeys.InputStream(shard);
-                    var length = (await redis.ExecuteAsync("XLEN", key)).AsInt64();
-                    var groups = await redis.ExecuteAsync("XINFO", "GROUPS", key);
-                    var shardBacklog = RedisTickStreamWriter.GroupBacklog(groups, length);
-                    backlog += shardBacklog;
-                    perShard.Add($"shard {shard}: {shardBacklog} ({RedisTickStreamWriter.GroupPending(groups)} pending)");
+                    var group = await TickStreamBacklog.ReadAsync(db, TickerKeys.InputStream(shard));
+                    backlog += group.Backlog;
+                    perShard.Add($"shard {shard}: {group.Backlog} ({group.Pending} pending)");
                 }
             }
-            catch (RedisException ex) when (DateTime.UtcNow < deadline)
+            catch (Exception ex) when ((ex is RedisException or TimeoutException) && DateTime.UtcNow < deadline)
             {
                 // Redis may still be loading after a restart: ask again.
                 perShard.Add(ex.Message);
@@ -133,26 +137,21 @@ internal static class RedisSiloHarness
         }
 
         var stats = silo.Services.GetRequiredService<Ticker.Grains.Diagnostics.SiloStatistics>();
-        var supervisor = silo.Services.GetRequiredService<ShardSupervisor>();
         return string.Join("; ", stats.Shards.Select(s =>
-            $"shard {s.Shard}: entries read {s.EntriesRead}, applied {s.TicksProcessed}, duplicates {s.DuplicateTicks}, batches {s.BatchesFlushed}, flush failures {s.FlushFailures}"))
-            + $"; workers {string.Join(",", supervisor.Workers.Select(w => $"{w.Shard}: pending batches {w.PendingBatches}, snapshots {w.PendingSnapshots}"))}";
+            $"partition {s.Shard}: entries read {s.EntriesRead}, applied {s.TicksProcessed}, duplicates {s.DuplicateTicks}, batches {s.BatchesFlushed}, flush failures {s.FlushFailures}"))
+            + $"; pending snapshots {stats.PendingSnapshots}";
     }
 
     /// <summary>Asserts every instrument's hash agrees with the manifest: ticks, last price and volume.</summary>
-    public static async Task AssertSnapshotsMatchManifestAsync(RedisConnection redis, List<JsonElement> manifest)
+    public static async Task AssertSnapshotsMatchManifestAsync(IConnectionMultiplexer redis, List<JsonElement> manifest)
     {
         Assert.NotEmpty(manifest);
+        var db = redis.GetDatabase();
         var mismatches = new List<string>();
         foreach (var line in manifest)
         {
             var token = line.GetProperty("instrument_token").GetUInt32();
-            var hash = (await redis.ExecuteAsync("HGETALL", Ticker.Protocol.Redis.TickerKeys.Snapshot(token))).AsArray();
-            var fields = new Dictionary<string, string>();
-            for (var i = 0; i + 1 < hash.Count; i += 2)
-            {
-                fields[hash[i].AsString()!] = hash[i + 1].AsString()!;
-            }
+            var fields = (await db.HashGetAllAsync(TickerKeys.Snapshot(token))).ToStringDictionary();
 
             var expected = (line.GetProperty("ticks").GetInt64(), line.GetProperty("last_price").GetDouble(), line.GetProperty("volume_traded").GetInt64());
             var actual = fields.Count == 0 ? (0L, 0.0, 0L)

@@ -4,21 +4,23 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Ticker.Grains.Interfaces.Ticks;
 using Ticker.Protocol.Redis;
-using Ticker.Protocol.Resp;
+using StackExchange.Redis;
 using Ticker.Silo.Diagnostics;
 using Ticker.Silo.Transports.Redis;
+using Ticker.Grains.Interfaces.Market;
+using Ticker.Streaming.Statistics;
 using Ticker.Tests.Infrastructure;
 
 namespace Ticker.Tests.Silo.Transports.Redis;
 
-/// <summary>Feed → Redis streams → silo → Redis hashes, on a real redis-server per test.</summary>
+/// <summary>Feed (an Orleans client) → the Redis Streams tick stream → silo → Redis hashes, on a real redis-server per test.</summary>
 public sealed class RedisTransportIntegrationTests
 {
     [Fact]
     public async Task Every_snapshot_agrees_with_the_feed_manifest_and_chains_are_indexed()
     {
         await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
         await silo.StartAsync();
         await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 400);
@@ -37,12 +39,8 @@ public sealed class RedisTransportIntegrationTests
         var expiry = master.Expiries(nifty!.InstrumentToken)[0];
         var ticked = manifest.Select(m => m.GetProperty("instrument_token").GetUInt32()).ToHashSet();
         var expected = master.Options(nifty.InstrumentToken, expiry).Where(o => ticked.Contains(o.InstrumentToken)).ToList();
-        var chain = (await redis.ExecuteAsync("ZRANGE", TickerKeys.Chain("NIFTY", expiry), "0", "-1", "WITHSCORES")).AsArray();
-        var indexed = new Dictionary<uint, double>();
-        for (var i = 0; i + 1 < chain.Count; i += 2)
-        {
-            indexed[uint.Parse(chain[i].AsString()!)] = chain[i + 1].AsDouble();
-        }
+        var chain = await redis.GetDatabase().SortedSetRangeByRankWithScoresAsync(TickerKeys.Chain("NIFTY", expiry));
+        var indexed = chain.ToDictionary(e => (uint)(long)e.Element, e => e.Score);
 
         Assert.NotEmpty(expected);
         Assert.Equal(expected.Count, indexed.Count);
@@ -69,45 +67,11 @@ public sealed class RedisTransportIntegrationTests
         await server.RestartAsync();
         await feeding;
 
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(30), silo: silo);
         await WaitUntilAsync(async () => (await http.GetAsync("/health")).IsSuccessStatusCode, "health is ready again");
         await silo.StopAsync();
-        Assert.True(feed.Writer.Retries > 0, "the feed never had to retry: Redis was not down while it wrote");
-        await RedisSiloHarness.AssertSnapshotsMatchManifestAsync(redis, feed.ManifestLines());
-    }
-
-    [Fact]
-    public async Task A_slow_silo_slows_the_feed_and_trimming_never_drops_unread_ticks()
-    {
-        await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
-        var options = new RedisTransportOptions { StreamMaxLength = 100, MaxBacklog = 20 };
-        await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 100, options);
-
-        // No silo yet: the feed must stop at the backlog limit instead of letting MAXLEN trim unread entries.
-        var feeding = Task.Run(async () =>
-        {
-            for (var i = 0; i < 200; i++)
-            {
-                await feed.Synthetic.RunAsync(0, null, default, maxTicks: feed.Synthetic.Produced + 1);
-            }
-        });
-        await WaitUntilAsync(() => feed.Writer.ThrottleWaits > 0, () => $"the feed is held back (entries {feed.Writer.EntriesWritten}, backlog {feed.Writer.MaxObservedBacklog}, produced {feed.Synthetic.Produced}, feeding {feeding.Status} {feeding.Exception?.InnerException?.Message})");
-        Assert.False(feeding.IsCompleted);
-        for (var shard = 0; shard < RedisSiloHarness.Shards; shard++)
-        {
-            Assert.InRange((await redis.ExecuteAsync("XLEN", TickerKeys.InputStream(shard))).AsInt64(), 0, options.MaxBacklog + 1);
-        }
-
-        await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
-        await silo.StartAsync();
-        await feeding;
-        await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(60));
-        await silo.StopAsync();
-
-        Assert.Equal(200, feed.Manifest.TotalTicks);
-        Assert.Equal(200, silo.Services.GetRequiredService<SiloStatistics>().Capture().TicksProcessed);
+        Assert.True(feed.Statistics.WriteRetries > 0, "the feed never had to retry: Redis was not down while it wrote");
         await RedisSiloHarness.AssertSnapshotsMatchManifestAsync(redis, feed.ManifestLines());
     }
 
@@ -115,24 +79,24 @@ public sealed class RedisTransportIntegrationTests
     public async Task An_undecodable_entry_goes_to_the_dead_letter_stream_and_the_shard_goes_on()
     {
         await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
         await silo.StartAsync();
         await using var feed = new RedisSiloHarness.Feed(server.ConnectionString, instruments: 50);
         await feed.RunAsync(0, 100);
         await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(30));
 
-        await redis.ExecuteAsync("XADD", TickerKeys.InputStream(0), "*", "t", "1", "k", "garbage!");
+        await redis.GetDatabase().StreamAddAsync(TickerKeys.InputStream(0), [new NameValueEntry("t", "1"), new NameValueEntry("k", "garbage!")]);
+        var statistics = silo.Services.GetRequiredKeyedService<RedisTickStreamStatistics>(ITickPartitionGrain.StreamProvider);
         await feed.RunAsync(0, 200);
         await RedisSiloHarness.WaitUntilCaughtUpAsync(redis, TimeSpan.FromSeconds(30));
 
-        var dead = (await redis.ExecuteAsync("XRANGE", TickerKeys.DeadLetter, "-", "+")).AsArray();
+        var dead = await redis.GetDatabase().StreamRangeAsync(TickerKeys.DeadLetter);
         Assert.Single(dead);
-        var fields = dead[0][1].AsArray().Select(f => f.AsString()).ToList();
-        Assert.Equal("tick:in:0", fields[fields.IndexOf("stream") + 1]);
-        Assert.Equal("UnknownPacketLength", fields[fields.IndexOf("reason") + 1]);
-        Assert.Equal("garbage!", fields[fields.IndexOf("payload") + 1]);
-        Assert.Equal(1, silo.Services.GetRequiredService<RedisStreamStatistics>().DeadLettered);
+        Assert.Equal("tick:in:0", (string?)dead[0]["stream"]);
+        Assert.Equal(nameof(DeadLetterReason.MissingField), (string?)dead[0]["reason"]);
+        Assert.Equal("garbage!", (string?)dead[0]["f:k"]);
+        Assert.Equal(1, statistics.DeadLettered(DeadLetterReason.MissingField));
         await silo.StopAsync();
         Assert.Equal(200, silo.Services.GetRequiredService<SiloStatistics>().Capture().TicksProcessed);
     }
@@ -141,7 +105,7 @@ public sealed class RedisTransportIntegrationTests
     public async Task The_http_api_reads_snapshots_back_from_redis()
     {
         await using var server = await RedisServerFixture.StartNewAsync();
-        await using var redis = await RedisConnection.ConnectAsync(server.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         await using var silo = RedisSiloHarness.BuildSilo(server.ConnectionString, "silo-a");
         await silo.StartAsync();
         using var http = new HttpClient { BaseAddress = RedisSiloHarness.BaseAddress(silo) };
