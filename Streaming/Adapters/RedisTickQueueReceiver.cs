@@ -36,7 +36,8 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
 {
     private const int ClaimBatch = 256;
     private const int DeadLetterMaxLength = 10_000;
-    private static readonly RedisValue NewEntries = StackExchange.Redis.StreamPosition.NewMessages;
+    // Not StreamPosition.NewMessages ("$", which StackExchange.Redis turns into ">" only in its own XREADGROUP).
+    private static readonly RedisValue NewEntries = ">";
     private static readonly RedisValue Start = "0-0";
     private static readonly IList<IBatchContainer> Nothing = Array.Empty<IBatchContainer>();
 
