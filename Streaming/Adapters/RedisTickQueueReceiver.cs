@@ -18,9 +18,10 @@ namespace Ticker.Streaming.Adapters;
 /// previous owner can neither read nor acknowledge), takes over every entry pending for any consumer however briefly
 /// idle (XAUTOCLAIM 0) and delivers its whole pending list first, in id order; then new entries (XREADGROUP &gt;). So
 /// entries reach the consumers in id order from the current owner, also right after a failover. A receiver that finds
-/// another owner stops for good, as after <see cref="Shutdown(TimeSpan, CancellationToken)"/>. Every <see cref="RedisTickStreamOptions.PendingSweepPeriod"/> it takes over entries left
-/// pending by other consumers since (a paused silo that read after losing the queue) and delivers them once nothing
-/// of its own is in flight, so the pulling agent's cache never receives an entry older than one it still holds; an
+/// another owner stops reading, claiming and acknowledging for good (until Orleans initialises it again). While it owns
+/// the queue, every <see cref="RedisTickStreamOptions.PendingSweepPeriod"/> it takes over entries idle
+/// <see cref="RedisTickStreamOptions.ClaimMinIdle"/> in other consumers' lists (read outside the fence) and delivers
+/// them once nothing of its own is in flight, so the pulling agent's cache never receives an entry older than one it still holds; an
 /// entry whose delivery Orleans gave up on (<see cref="RedisTickDeliveryFailureHandler"/>) is delivered again the same way.</para>
 /// <para>A read whose reply is lost may still have put entries in this consumer's pending list: the next read goes
 /// through the pending list after the last entry handed out, so none is stranded. Delivered entries are acknowledged
@@ -36,6 +37,7 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
 {
     private const int ClaimBatch = 256;
     private const int DeadLetterMaxLength = 10_000;
+
     // Not StreamPosition.NewMessages ("$", which StackExchange.Redis turns into ">" only in its own XREADGROUP).
     private static readonly RedisValue NewEntries = ">";
     private static readonly RedisValue Start = "0-0";
