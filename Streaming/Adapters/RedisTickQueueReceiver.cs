@@ -21,8 +21,9 @@ namespace Ticker.Streaming.Adapters;
 /// another owner stops reading, claiming and acknowledging for good (until Orleans initialises it again). While it owns
 /// the queue, every <see cref="RedisTickStreamOptions.PendingSweepPeriod"/> it takes over entries idle
 /// <see cref="RedisTickStreamOptions.ClaimMinIdle"/> in other consumers' lists (read outside the fence) and delivers
-/// them once nothing of its own is in flight, so the pulling agent's cache never receives an entry older than one it still holds; an
-/// entry whose delivery Orleans gave up on (<see cref="RedisTickDeliveryFailureHandler"/>) is delivered again the same way.</para>
+/// them once nothing of its own is in flight, so the pulling agent's cache never receives an entry older than one it
+/// still holds; an entry whose delivery Orleans gave up on (<see cref="RedisTickDeliveryFailureHandler"/>) is delivered
+/// again the same way.</para>
 /// <para>A read whose reply is lost may still have put entries in this consumer's pending list: the next read goes
 /// through the pending list after the last entry handed out, so none is stranded. Delivered entries are acknowledged
 /// in <see cref="MessagesDeliveredAsync(IList{IBatchContainer}, CancellationToken)"/> (the consumer completes a delivery
@@ -517,7 +518,7 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue}: reading as consumer {Consumer}, owner epoch {Epoch} (previous owner {Previous}); took over {Claimed} pending entries")]
     private static partial void LogStarted(ILogger logger, int queue, string consumer, long epoch, string previous, int claimed);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} was taken over by {Owner}; this receiver stops reading and acknowledging ({InFlight} entries handed out are delivered again by the new owner)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} was taken over by {Owner}; this receiver stops reading and acknowledging (the new owner delivers again the {InFlight} entries it handed out)")]
     private static partial void LogFenced(ILogger logger, int queue, string owner, int inFlight);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue}: stopped reading ({InFlight} entries handed out and not yet delivered stay pending for the next owner)")]

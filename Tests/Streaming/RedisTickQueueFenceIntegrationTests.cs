@@ -193,6 +193,51 @@ public sealed class RedisTickQueueFenceIntegrationTests(RedisServerFixture serve
         Assert.Equal(0, (await Db.StreamPendingAsync(Queue0, TickerKeys.ConsumerGroup)).PendingMessageCount);
     }
 
+    [Fact]
+    public async Task The_old_owners_sweep_claims_nothing_after_a_takeover_and_the_new_owners_sweep_takes_the_entry()
+    {
+        // Sweeps at every read, of entries however briefly idle.
+        var sweeping = new RedisTickStreamOptions { QueueCount = Queues, ClaimMinIdle = TimeSpan.Zero, PendingSweepPeriod = TimeSpan.Zero };
+        var a = await StartAsync(_a, sweeping);
+        var b = await StartAsync(_b, sweeping);
+        await PublishAsync(100);
+
+        // Someone reads the group outside the fence (by hand): the entry is stranded in a third consumer's list.
+        var stranded = await Db.StreamReadGroupAsync(Queue0, TickerKeys.ConsumerGroup, "outsider", StackExchange.Redis.StreamPosition.NewMessages, 10);
+        Assert.Single(stranded);
+
+        Assert.Empty(await a.GetQueueMessagesAsync(10, CancellationToken.None));
+        Assert.True(((RedisTickQueueReceiver)a).IsFenced);
+        Assert.Equal(0, _a.Statistics.EntriesClaimed);
+        Assert.Equal(["outsider"], (await Db.StreamPendingAsync(Queue0, TickerKeys.ConsumerGroup)).Consumers.Select(c => c.Name.ToString()));
+
+        var readByB = await ReadAsync(b, 1);
+        Assert.Equal([100], readByB.Select(Price));
+        Assert.Equal(1, _b.Statistics.EntriesClaimed);
+        await b.MessagesDeliveredAsync(readByB, CancellationToken.None);
+        Assert.Equal(0, (await Db.StreamPendingAsync(Queue0, TickerKeys.ConsumerGroup)).PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task Reads_and_acknowledgements_go_on_after_the_server_forgot_its_scripts()
+    {
+        var a = await StartAsync(_a);
+        await PublishAsync(100);
+        await a.MessagesDeliveredAsync(await ReadAsync(a, 1), CancellationToken.None);
+
+        // As after a Redis restart: EVALSHA meets NOSCRIPT, and StackExchange.Redis sends the script again.
+        await server.CliAsync("SCRIPT", "FLUSH");
+        await PublishAsync(101);
+        var after = await ReadAsync(a, 1);
+        await server.CliAsync("SCRIPT", "FLUSH");
+        await a.MessagesDeliveredAsync(after, CancellationToken.None);
+
+        Assert.Equal([101], after.Select(Price));
+        Assert.Equal(0, _a.Statistics.ReadFailures);
+        Assert.Equal(2, _a.Statistics.EntriesAcked);
+        Assert.Equal(0, (await Db.StreamPendingAsync(Queue0, TickerKeys.ConsumerGroup)).PendingMessageCount);
+    }
+
     private static double Price(IBatchContainer container) => ((RedisTickBatchContainer)container).Batch.Ticks[0].LastPrice;
 
     private static string Id(IBatchContainer container) => ((RedisTickBatchContainer)container).EntryId.ToString();
@@ -218,9 +263,9 @@ public sealed class RedisTickQueueFenceIntegrationTests(RedisServerFixture serve
         return read;
     }
 
-    private async Task<IQueueAdapterReceiver> StartAsync(Silo silo)
+    private async Task<IQueueAdapterReceiver> StartAsync(Silo silo, RedisTickStreamOptions? options = null)
     {
-        var receiver = Adapter(silo).CreateReceiver(QueueOf(0));
+        var receiver = Adapter(silo, options).CreateReceiver(QueueOf(0));
         await receiver.Initialize(Timeout, CancellationToken.None);
         return receiver;
     }
@@ -235,11 +280,11 @@ public sealed class RedisTickQueueFenceIntegrationTests(RedisServerFixture serve
         }
     }
 
-    private RedisTickQueueAdapter Adapter(Silo silo) => new(
+    private RedisTickQueueAdapter Adapter(Silo silo, RedisTickStreamOptions? options = null) => new(
         "ticks",
         new RedisTickQueueMapper("ticks", Queues),
         () => Task.FromResult<IConnectionMultiplexer>(_redis),
-        Options,
+        options ?? Options,
         silo.Statistics,
         TimeProvider.System,
         NullLoggerFactory.Instance,
