@@ -27,6 +27,13 @@ public static class TickerKeys
     /// <summary><c>tick:in:{queue}</c>: one queue of the tick stream (a Redis stream read with group <see cref="ConsumerGroup"/>).</summary>
     public static string InputStream(int queue) => string.Create(CultureInfo.InvariantCulture, $"tick:in:{queue}");
 
+    /// <summary>
+    /// <c>tick:in:{shard}:owner</c>: who reads the tick stream of one shard (a hash: <c>consumer</c> = the reading
+    /// silo's consumer name, <c>epoch</c> = how many times the stream changed hands). Reads and acknowledgements of
+    /// any other consumer are refused.
+    /// </summary>
+    public static string InputOwner(int shard) => string.Create(CultureInfo.InvariantCulture, $"tick:in:{shard}:owner");
+
     /// <summary><c>tick:snap:{token}</c>: the latest snapshot of an instrument (a hash).</summary>
     public static string Snapshot(uint token) => string.Create(CultureInfo.InvariantCulture, $"tick:snap:{token}");
 

@@ -14,12 +14,16 @@ namespace Ticker.Streaming.Adapters;
 /// Reads one queue (<c>tick:in:{queue}</c>) with the <c>ticker</c> consumer group, this silo as the consumer.
 /// </summary>
 /// <remarks>
-/// <para>On start it takes over the entries pending for other consumers (XAUTOCLAIM, idle at least
-/// <see cref="RedisTickStreamOptions.ClaimMinIdle"/>) and delivers its whole pending list first, in id order; then new
-/// entries (XREADGROUP &gt;). Every <see cref="RedisTickStreamOptions.PendingSweepPeriod"/> it takes over entries left
-/// pending by other consumers since (a paused silo that read after losing the queue) and delivers them once nothing
-/// of its own is in flight, so the pulling agent's cache never receives an entry older than one it still holds; an
-/// entry whose delivery Orleans gave up on (<see cref="RedisTickDeliveryFailureHandler"/>) is delivered again the same way.</para>
+/// <para>On start it makes this consumer the queue's owner (<see cref="RedisTickQueueFence"/>: from then on the
+/// previous owner can neither read nor acknowledge), takes over every entry pending for any consumer however briefly
+/// idle (XAUTOCLAIM 0) and delivers its whole pending list first, in id order; then new entries (XREADGROUP &gt;). So
+/// entries reach the consumers in id order from the current owner, also right after a failover. A receiver that finds
+/// another owner stops reading, claiming and acknowledging for good (until Orleans initialises it again). While it owns
+/// the queue, every <see cref="RedisTickStreamOptions.PendingSweepPeriod"/> it takes over entries idle
+/// <see cref="RedisTickStreamOptions.ClaimMinIdle"/> in other consumers' lists (read outside the fence) and delivers
+/// them once nothing of its own is in flight, so the pulling agent's cache never receives an entry older than one it
+/// still holds; an entry whose delivery Orleans gave up on (<see cref="RedisTickDeliveryFailureHandler"/>) is delivered
+/// again the same way.</para>
 /// <para>A read whose reply is lost may still have put entries in this consumer's pending list: the next read goes
 /// through the pending list after the last entry handed out, so none is stranded. Delivered entries are acknowledged
 /// in <see cref="MessagesDeliveredAsync(IList{IBatchContainer}, CancellationToken)"/> (the consumer completes a delivery
@@ -34,7 +38,9 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
 {
     private const int ClaimBatch = 256;
     private const int DeadLetterMaxLength = 10_000;
-    private static readonly RedisValue NewEntries = StackExchange.Redis.StreamPosition.NewMessages;
+
+    // Not StreamPosition.NewMessages ("$", which StackExchange.Redis turns into ">" only in its own XREADGROUP).
+    private static readonly RedisValue NewEntries = ">";
     private static readonly RedisValue Start = "0-0";
     private static readonly IList<IBatchContainer> Nothing = Array.Empty<IBatchContainer>();
 
@@ -46,11 +52,14 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     private readonly ILogger _logger;
     private readonly RedisKey _key;
     private readonly RedisValue _consumer;
+    private readonly RedisTickQueueFence _fence;
     private readonly int _queue;
     private readonly List<RedisValue> _unacked = [];
     private IDatabase? _redis;
     private bool _initialized;
     private volatile bool _stopping;
+    private int _owning;
+    private int _fenced;
     private RedisValue? _pendingCursor;
     private StreamEntryId? _lastHandedOut;
     private bool _recoverFromStart;
@@ -68,6 +77,7 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
         _queue = queue;
         _key = TickerKeys.InputStream(queue);
         _consumer = consumer;
+        _fence = new RedisTickQueueFence(queue, _consumer);
         _connect = connect;
         _options = options;
         _statistics = statistics;
@@ -81,6 +91,10 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     /// <inheritdoc />
     public async Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // Orleans gave this silo the queue: it reads again even if it was stopped or fenced before.
+        _initialized = false;
+        _stopping = false;
+        Volatile.Write(ref _fenced, 0);
         try
         {
             await InitializeCoreAsync().ConfigureAwait(false);
@@ -98,7 +112,7 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     /// <inheritdoc />
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
-        if (_stopping || cancellationToken.IsCancellationRequested || (_failedReads > 0 && _time.GetTimestamp() < _retryAt))
+        if (_stopping || IsFenced || cancellationToken.IsCancellationRequested || (_failedReads > 0 && _time.GetTimestamp() < _retryAt))
         {
             return Nothing;
         }
@@ -167,6 +181,7 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
 
         // Only acknowledgements of delivered entries that failed before; nothing new is read or claimed.
         await AcknowledgeAsync([]).ConfigureAwait(false);
+        Release();
 
         LogStopped(_logger, _queue, Volatile.Read(ref _inFlight));
     }
@@ -175,32 +190,59 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     {
         _redis ??= (await _connect().ConfigureAwait(false)).GetDatabase();
         await CreateGroupAsync().ConfigureAwait(false);
-        var claimed = await ClaimFromOthersAsync().ConfigureAwait(false);
+
+        // Owner first: once it is set, the previous owner can no longer read or acknowledge, so its pending list only
+        // shrinks by this claim, and every entry it read is delivered again here, in id order, before anything newer.
+        var (previous, epoch) = await _fence.TakeOverAsync(_redis).ConfigureAwait(false);
+        var claimed = await ClaimAllAsync().ConfigureAwait(false);
+        if (claimed < 0)
+        {
+            return;
+        }
+
         await ForgetIdleConsumersAsync().ConfigureAwait(false);
         _pendingCursor = Start;
         _nextSweep = _time.GetTimestamp() + Ticks(_options.PendingSweepPeriod);
         _initialized = true;
-        LogStarted(_logger, _queue, _consumer.ToString(), claimed);
+        if (Interlocked.Exchange(ref _owning, 1) == 0)
+        {
+            _statistics.OnQueueOwned();
+        }
+
+        if (claimed > 0 && previous != _consumer)
+        {
+            _statistics.OnTakeover();
+        }
+
+        LogStarted(_logger, _queue, _consumer.ToString(), epoch, previous.Length == 0 ? "nobody" : previous, claimed);
     }
 
-    /// <summary>XAUTOCLAIM every entry pending (idle at least the minimum) for any consumer into this one's list.</summary>
-    private async Task<int> ClaimFromOthersAsync()
+    /// <summary>
+    /// XAUTOCLAIM every entry pending for any consumer into this one's list, however briefly idle: the previous owner
+    /// can no longer read or acknowledge them. Returns -1 when another consumer took the queue over meanwhile.
+    /// </summary>
+    private async Task<int> ClaimAllAsync()
     {
         var claimed = 0;
         var cursor = Start;
         do
         {
-            var result = await _redis!.StreamAutoClaimIdsOnlyAsync(
-                _key, TickerKeys.ConsumerGroup, _consumer, (long)_options.ClaimMinIdle.TotalMilliseconds, cursor, ClaimBatch).ConfigureAwait(false);
-            claimed += result.ClaimedIds.Length;
-            if (result.DeletedIds.Length > 0)
+            var (next, count, deleted, fencedBy) = await _fence.AutoClaimAsync(_redis!, 0, cursor, ClaimBatch).ConfigureAwait(false);
+            if (fencedBy is not null)
             {
-                // Redis drops pending ids whose entries were trimmed or deleted: those ticks are gone.
-                _statistics.OnTrimmedUnread(result.DeletedIds.Length);
-                LogPendingDeleted(_logger, _queue, result.DeletedIds.Length);
+                OnFenced(fencedBy);
+                return -1;
             }
 
-            cursor = result.NextStartId;
+            claimed += count;
+            if (deleted > 0)
+            {
+                // Redis drops pending ids whose entries were trimmed or deleted: those ticks are gone.
+                _statistics.OnTrimmedUnread(deleted);
+                LogPendingDeleted(_logger, _queue, deleted);
+            }
+
+            cursor = next;
         }
         while (cursor != Start && !cursor.IsNullOrEmpty);
         _statistics.OnClaimed(claimed);
@@ -229,7 +271,7 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     /// </summary>
     private async Task SweepAsync()
     {
-        if (_time.GetTimestamp() >= _nextSweep)
+        if (_time.GetTimestamp() >= _nextSweep && !IsFenced)
         {
             _nextSweep = _time.GetTimestamp() + Ticks(_options.PendingSweepPeriod);
             var pending = await _redis!.StreamPendingMessagesAsync(
@@ -245,11 +287,16 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
 
             if (stranded.Count > 0)
             {
-                var claimed = await _redis.StreamClaimIdsOnlyAsync(
-                    _key, TickerKeys.ConsumerGroup, _consumer, (long)_options.ClaimMinIdle.TotalMilliseconds, [.. stranded]).ConfigureAwait(false);
-                _statistics.OnClaimed(claimed.Length);
-                _recoverFromStart |= claimed.Length > 0;
-                LogSwept(_logger, _queue, claimed.Length);
+                var (claimed, fencedBy) = await _fence.ClaimAsync(_redis, (long)_options.ClaimMinIdle.TotalMilliseconds, stranded).ConfigureAwait(false);
+                if (fencedBy is not null)
+                {
+                    OnFenced(fencedBy);
+                    return;
+                }
+
+                _statistics.OnClaimed(claimed);
+                _recoverFromStart |= claimed > 0;
+                LogSwept(_logger, _queue, claimed);
             }
         }
 
@@ -272,7 +319,13 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     {
         var count = maxCount > 0 ? Math.Min(maxCount, _options.ReadCount) : _options.ReadCount;
         var position = _pendingCursor ?? NewEntries;
-        var entries = await _redis!.StreamReadGroupAsync(_key, TickerKeys.ConsumerGroup, _consumer, position, count).ConfigureAwait(false);
+        var (entries, fencedBy) = await _fence.ReadAsync(_redis!, position, count).ConfigureAwait(false);
+        if (fencedBy is not null)
+        {
+            OnFenced(fencedBy);
+            return Nothing;
+        }
+
         if (entries.Length == 0)
         {
             // Going through this consumer's pending list: when it is exhausted, on to new entries.
@@ -343,7 +396,14 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
 
         ids.AddRange(trimmed ?? []);
         await Task.WhenAll(writes).ConfigureAwait(false);
-        await _redis!.StreamAcknowledgeAsync(_key, TickerKeys.ConsumerGroup, [.. ids]).ConfigureAwait(false);
+        var (_, fencedBy) = await _fence.AcknowledgeAsync(_redis!, ids).ConfigureAwait(false);
+        if (fencedBy is not null)
+        {
+            // The new owner reads, dead-letters and counts them again.
+            OnFenced(fencedBy);
+            return;
+        }
+
         foreach (var (entry, reason) in dead ?? [])
         {
             _statistics.OnDeadLettered(reason);
@@ -369,14 +429,21 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
             }
         }
 
-        if (ids.Count == 0 || _redis is null)
+        // Fenced: the new owner delivers these entries again and acknowledges them itself.
+        if (ids.Count == 0 || _redis is null || IsFenced)
         {
             return;
         }
 
         try
         {
-            var acked = await _redis.StreamAcknowledgeAsync(_key, TickerKeys.ConsumerGroup, [.. ids]).ConfigureAwait(false);
+            var (acked, fencedBy) = await _fence.AcknowledgeAsync(_redis, ids).ConfigureAwait(false);
+            if (fencedBy is not null)
+            {
+                OnFenced(fencedBy);
+                return;
+            }
+
             _statistics.OnAcked(acked);
         }
         catch (Exception ex) when (RedisErrors.IsRedisFailure(ex))
@@ -423,10 +490,36 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
         }
     }
 
+    /// <summary>Whether this receiver found that another consumer took its queue over (until it is initialised again).</summary>
+    internal bool IsFenced => Volatile.Read(ref _fenced) != 0;
+
+    /// <summary>Another consumer owns the queue: this receiver reads, claims and acknowledges nothing more.</summary>
+    private void OnFenced(string owner)
+    {
+        if (Interlocked.Exchange(ref _fenced, 1) == 0)
+        {
+            Release();
+            _statistics.OnFenced();
+            LogFenced(_logger, _queue, owner, Volatile.Read(ref _inFlight));
+        }
+    }
+
+    /// <summary>This receiver no longer reads the queue (stopped or fenced).</summary>
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _owning, 0) == 1)
+        {
+            _statistics.OnQueueReleased();
+        }
+    }
+
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue}: reading as consumer {Consumer}; took over {Claimed} pending entries of other consumers")]
-    private static partial void LogStarted(ILogger logger, int queue, string consumer, int claimed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue}: reading as consumer {Consumer}, owner epoch {Epoch} (previous owner {Previous}); took over {Claimed} pending entries")]
+    private static partial void LogStarted(ILogger logger, int queue, string consumer, long epoch, string previous, int claimed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} was taken over by {Owner}; this receiver stops reading and acknowledging (the new owner delivers again the {InFlight} entries it handed out)")]
+    private static partial void LogFenced(ILogger logger, int queue, string owner, int inFlight);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue}: stopped reading ({InFlight} entries handed out and not yet delivered stay pending for the next owner)")]
     private static partial void LogStopped(ILogger logger, int queue, int inFlight);

@@ -61,7 +61,10 @@ public sealed class RedisTickStreamOptions
     /// </summary>
     public int MaxStreamLength { get; set; } = DefaultMaxStreamLength;
 
-    /// <summary>How long an entry must have been pending for another consumer before a receiver takes it over.</summary>
+    /// <summary>
+    /// How long an entry must have been pending for another consumer before a receiver's sweep takes it over. A
+    /// receiver that starts takes over every entry pending for others at once, however briefly idle.
+    /// </summary>
     public TimeSpan ClaimMinIdle { get; set; } = DefaultClaimMinIdle;
 
     /// <summary>How often a receiver looks for entries stranded in other consumers' pending lists.</summary>

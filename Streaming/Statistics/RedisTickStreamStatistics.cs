@@ -2,7 +2,7 @@ namespace Ticker.Streaming.Statistics;
 
 /// <summary>
 /// Counters of one Redis tick stream provider in this process (producer and receivers), for the metrics to read.
-/// Every counter only grows; all are updated with <see cref="Interlocked"/>.
+/// Every counter only grows, except the gauge <see cref="QueuesOwned"/>; all are updated with <see cref="Interlocked"/>.
 /// </summary>
 public sealed class RedisTickStreamStatistics
 {
@@ -17,6 +17,9 @@ public sealed class RedisTickStreamStatistics
     private long _recreated;
     private long _readFailures;
     private long _deliveryFailures;
+    private long _queuesOwned;
+    private long _takeovers;
+    private long _fencedReceivers;
 
     /// <summary>Entries the producer wrote (each once, also when a retry found it already written).</summary>
     public long EntriesWritten => Volatile.Read(ref _entriesWritten);
@@ -48,6 +51,15 @@ public sealed class RedisTickStreamStatistics
     /// <summary>Entries whose delivery Orleans gave up on (they stay pending and are delivered again).</summary>
     public long DeliveryFailures => Volatile.Read(ref _deliveryFailures);
 
+    /// <summary>Queues this process reads right now: receivers started (owners of their queue) and not yet stopped or fenced.</summary>
+    public long QueuesOwned => Volatile.Read(ref _queuesOwned);
+
+    /// <summary>Receiver starts that took over entries left pending by another consumer (the queue changed hands with work in flight).</summary>
+    public long Takeovers => Volatile.Read(ref _takeovers);
+
+    /// <summary>Receivers that found another consumer had taken their queue over, and stopped reading and acknowledging.</summary>
+    public long FencedReceivers => Volatile.Read(ref _fencedReceivers);
+
     /// <summary>Entries moved to the dead-letter stream for <paramref name="reason"/>.</summary>
     public long DeadLettered(DeadLetterReason reason) => Volatile.Read(ref _deadLettered[(int)reason]);
 
@@ -70,6 +82,14 @@ public sealed class RedisTickStreamStatistics
     internal void OnReadFailure() => Interlocked.Increment(ref _readFailures);
 
     internal void OnDeliveryFailure() => Interlocked.Increment(ref _deliveryFailures);
+
+    internal void OnQueueOwned() => Interlocked.Increment(ref _queuesOwned);
+
+    internal void OnQueueReleased() => Interlocked.Decrement(ref _queuesOwned);
+
+    internal void OnTakeover() => Interlocked.Increment(ref _takeovers);
+
+    internal void OnFenced() => Interlocked.Increment(ref _fencedReceivers);
 
     internal void OnDeadLettered(DeadLetterReason reason) => Interlocked.Increment(ref _deadLettered[(int)reason]);
 }
