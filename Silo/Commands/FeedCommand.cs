@@ -18,6 +18,9 @@ namespace Ticker.Silo.Commands;
 /// </summary>
 internal static class FeedCommand
 {
+    /// <summary>The shortest wait for Redis and a silo when <c>--duration</c> is given.</summary>
+    internal static readonly TimeSpan MinimumStartWait = TimeSpan.FromSeconds(10);
+
     /// <summary>Exit code when Kite refused the credentials.</summary>
     public const int CredentialsRefused = 3;
 
@@ -153,11 +156,12 @@ internal static class FeedCommand
 
         FeedTarget target;
 
-        // --duration also bounds the start: a feed waiting for Redis or a silo stops when its time is up.
+        // On Redis --duration also bounds the wait for Redis and a silo (at least MinimumStartWait, so a short run
+        // still gets to write): a feed facing a Redis that is down stops instead of waiting for ever.
         using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (settings.Duration is { } bound)
+        if (settings.Duration is { } bound && settings.Redis is { Length: > 0 })
         {
-            starting.CancelAfter(bound);
+            starting.CancelAfter(bound > MinimumStartWait ? bound : MinimumStartWait);
         }
 
         try

@@ -147,6 +147,9 @@ internal sealed class FeedTarget : IAsyncDisposable
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.AddFilter("Orleans", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+            // A start cancelled by --duration or SIGTERM is reported once by the feed command, not as a host failure.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
             builder.Services.AddSingleton<IConnectionMultiplexer>(redis);
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<AccountDirectory>();
