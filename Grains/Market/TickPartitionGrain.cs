@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
@@ -42,6 +43,7 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     private readonly ILogger _logger;
     private readonly UnderlyingPrices _spots;
     private readonly SiloAddress _silo;
+    private readonly IPartitionLocality? _locality;
     private readonly int[] _reasonCounts = new int[TickValidator.ReasonCount];
     private readonly Dictionary<uint, int> _groupOf = [];
     private readonly List<Group> _groups = [];
@@ -54,6 +56,7 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     private Tick[] _strictScratch = [];
     private ShardStatistics _shard = null!;
     private int _partition;
+    private bool _leaving;
     private long _batches;
 
     /// <summary>Creates the grain (Orleans does, with the silo's services).</summary>
@@ -66,9 +69,11 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         ISnapshotReader snapshots,
         TimeProvider time,
         ILocalSiloDetails silo,
+        IServiceProvider services,
         ILogger<TickPartitionGrain> logger)
     {
         _silo = silo.SiloAddress;
+        _locality = services.GetService<IPartitionLocality>();
         _master = master;
         _validator = validator;
         _map = map;
@@ -117,11 +122,25 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     public Task<long> GetBatchesAsync() => Task.FromResult(_batches);
 
     /// <summary>
+    /// Leaves this silo (after the current delivery) when another silo's agent reads the partition's queue: its next
+    /// delivery activates the consumer there, with the underlyings' spots restored from their snapshots.
+    /// </summary>
+    private void FollowQueue()
+    {
+        if (!_leaving && _locality is { } locality && !locality.IsReadHere(_partition))
+        {
+            _leaving = true;
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>
     /// One delivery: the events the pulling agent had for this partition, up to its batch size (one at low load, many
     /// at high load, so the calls per instrument fall as the load rises).
     /// </summary>
     public async Task OnNextAsync(IList<SequentialItem<TickBatch>> items)
     {
+        FollowQueue();
         var nowUs = _time.MicrosecondsNow();
         _groupOf.Clear();
         _groups.Clear();

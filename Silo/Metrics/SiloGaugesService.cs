@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Ticker.Grains.Interfaces.Market;
+using Ticker.Streaming.Statistics;
 using Ticker.Grains.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Orleans.Runtime;
@@ -20,6 +22,7 @@ public sealed class SiloGaugesService : BackgroundService
     private readonly IAccountSource _accounts;
     private readonly SiloStatistics _statistics;
     private readonly IStreamBacklogSource? _backlog;
+    private readonly RedisStreamMetrics? _redisStreams;
     private readonly IClusterMembershipService? _membership;
     private readonly HashSet<SiloAddress> _dead = [];
     private readonly TimeProvider _time;
@@ -43,6 +46,11 @@ public sealed class SiloGaugesService : BackgroundService
         _accounts = accounts;
         _statistics = statistics;
         _backlog = services.GetService<IStreamBacklogSource>();
+        if (services.GetKeyedService<RedisTickStreamStatistics>(ITickPartitionGrain.StreamProvider) is { } redisStreams)
+        {
+            _redisStreams = new RedisStreamMetrics(redisStreams, streams);
+        }
+
         _membership = services.GetService<IClusterMembershipService>();
         streams.SetQueueCount(statistics.Shards.Count);
         _time = time;
@@ -68,7 +76,8 @@ public sealed class SiloGaugesService : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                _cluster.SetOwnedShards(_statistics.Shards.Count);
+                _cluster.SetOwnedShards(_redisStreams?.QueuesOwned ?? _statistics.Shards.Count);
+                _redisStreams?.Export();
                 ObserveMembership();
                 await CountActiveAccountsAsync(stoppingToken).ConfigureAwait(false);
                 await ProbeStreamAsync(stoppingToken).ConfigureAwait(false);

@@ -206,12 +206,12 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
         _initialized = true;
         if (Interlocked.Exchange(ref _owning, 1) == 0)
         {
-            _statistics.OnQueueOwned();
+            _statistics.OnQueueOwned(_queue);
         }
 
         if (claimed > 0 && previous != _consumer)
         {
-            _statistics.OnTakeover();
+            _statistics.OnTakeover(_queue);
         }
 
         LogStarted(_logger, _queue, _consumer.ToString(), epoch, previous.Length == 0 ? "nobody" : previous, claimed);
@@ -238,7 +238,7 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
             if (deleted > 0)
             {
                 // Redis drops pending ids whose entries were trimmed or deleted: those ticks are gone.
-                _statistics.OnTrimmedUnread(deleted);
+                _statistics.OnTrimmedUnread(_queue, deleted);
                 LogPendingDeleted(_logger, _queue, deleted);
             }
 
@@ -406,13 +406,13 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
 
         foreach (var (entry, reason) in dead ?? [])
         {
-            _statistics.OnDeadLettered(reason);
+            _statistics.OnDeadLettered(_queue, reason);
             LogDeadLettered(_logger, _queue, entry.Id.ToString(), reason);
         }
 
         if (trimmed is not null)
         {
-            _statistics.OnTrimmedUnread(trimmed.Count);
+            _statistics.OnTrimmedUnread(_queue, trimmed.Count);
             LogPendingDeleted(_logger, _queue, trimmed.Count);
         }
     }
@@ -509,7 +509,7 @@ internal sealed partial class RedisTickQueueReceiver : IQueueAdapterReceiver
     {
         if (Interlocked.Exchange(ref _owning, 0) == 1)
         {
-            _statistics.OnQueueReleased();
+            _statistics.OnQueueReleased(_queue);
         }
     }
 

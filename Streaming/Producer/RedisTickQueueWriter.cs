@@ -353,7 +353,7 @@ internal sealed partial class RedisTickQueueWriter
         if (lost > 0)
         {
             _trimCountedAt = delivered;
-            _statistics.OnTrimmedUnread(lost);
+            _statistics.OnTrimmedUnread(_queue, lost);
             LogTrimmedUnread(_logger, _queue, lost);
         }
     }

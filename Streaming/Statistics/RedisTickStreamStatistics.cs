@@ -7,6 +7,8 @@ namespace Ticker.Streaming.Statistics;
 public sealed class RedisTickStreamStatistics
 {
     private readonly long[] _deadLettered = new long[Enum.GetValues<DeadLetterReason>().Length];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _reading = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, QueueCounts> _perQueue = new();
     private long _entriesWritten;
     private long _writeRetries;
     private long _throttleWaits;
@@ -75,7 +77,13 @@ public sealed class RedisTickStreamStatistics
 
     internal void OnClaimed(int entries) => Interlocked.Add(ref _entriesClaimed, entries);
 
-    internal void OnTrimmedUnread(long entries) => Interlocked.Add(ref _trimmedUnread, entries);
+    internal void OnTrimmedUnread(int queue, long entries)
+    {
+        Interlocked.Add(ref Counts(queue).Trimmed, entries);
+        OnTrimmedTotal(entries);
+    }
+
+    private void OnTrimmedTotal(long entries) => Interlocked.Add(ref _trimmedUnread, entries);
 
     internal void OnRecreated() => Interlocked.Increment(ref _recreated);
 
@@ -83,13 +91,54 @@ public sealed class RedisTickStreamStatistics
 
     internal void OnDeliveryFailure() => Interlocked.Increment(ref _deliveryFailures);
 
-    internal void OnQueueOwned() => Interlocked.Increment(ref _queuesOwned);
+    /// <summary>Per queue (only queues with something to count): entries dead-lettered and trimmed unread, and takeovers.</summary>
+    public IEnumerable<KeyValuePair<int, QueueCounts>> PerQueue => _perQueue;
 
-    internal void OnQueueReleased() => Interlocked.Decrement(ref _queuesOwned);
+    private QueueCounts Counts(int queue) => _perQueue.GetOrAdd(queue, static _ => new QueueCounts());
 
-    internal void OnTakeover() => Interlocked.Increment(ref _takeovers);
+    /// <summary>Whether a receiver of this process reads <paramref name="queue"/> right now.</summary>
+    public bool IsReading(int queue) => _reading.TryGetValue(queue, out var receivers) && receivers > 0;
+
+    internal void OnQueueOwned(int queue)
+    {
+        Interlocked.Increment(ref _queuesOwned);
+        _reading.AddOrUpdate(queue, 1, static (_, n) => n + 1);
+    }
+
+    internal void OnQueueReleased(int queue)
+    {
+        Interlocked.Decrement(ref _queuesOwned);
+        _reading.AddOrUpdate(queue, 0, static (_, n) => n - 1);
+    }
+
+    internal void OnTakeover(int queue)
+    {
+        Interlocked.Increment(ref Counts(queue).Takeovers);
+        OnTakeoverTotal();
+    }
+
+    private void OnTakeoverTotal() => Interlocked.Increment(ref _takeovers);
 
     internal void OnFenced() => Interlocked.Increment(ref _fencedReceivers);
 
-    internal void OnDeadLettered(DeadLetterReason reason) => Interlocked.Increment(ref _deadLettered[(int)reason]);
+    internal void OnDeadLettered(int queue, DeadLetterReason reason)
+    {
+        Interlocked.Increment(ref Counts(queue).DeadLettered);
+        OnDeadLetteredTotal(reason);
+    }
+
+    private void OnDeadLetteredTotal(DeadLetterReason reason) => Interlocked.Increment(ref _deadLettered[(int)reason]);
+
+    /// <summary>One queue's counters (updated with <see cref="Interlocked"/>, read with <see cref="Volatile"/>).</summary>
+    public sealed class QueueCounts
+    {
+        /// <summary>Entries of the queue moved to the dead-letter stream.</summary>
+        public long DeadLettered;
+
+        /// <summary>Entries of the queue trimmed or deleted before they were read or acknowledged.</summary>
+        public long Trimmed;
+
+        /// <summary>Times a receiver of this process took the queue over from another consumer.</summary>
+        public long Takeovers;
+    }
 }

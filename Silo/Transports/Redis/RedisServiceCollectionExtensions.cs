@@ -15,6 +15,7 @@ using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Market;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
+using Ticker.Grains.Market;
 using Ticker.Protocol.Redis;
 using Ticker.Silo.Cluster;
 using Ticker.Silo.Hosting;
@@ -121,6 +122,7 @@ public static class RedisServiceCollectionExtensions
         services.AddSingleton<ITickStreamWriter>(static sp => sp.GetRequiredService<OrleansTickStreamWriter>());
         services.AddSingleton<IStreamBacklogSource, RedisStreamBacklog>();
         services.AddSingleton<IClusterView, OrleansClusterView>();
+        services.AddSingleton<IPartitionLocality, RedisPartitionLocality>();
         services.AddSingleton<IAccountSource, GrainAccountSource>();
         services.AddHostedService<AccountReporter>();
 
