@@ -22,6 +22,9 @@ public sealed class ClusterIntegrationTests(ITestOutputHelper output)
         await using var cluster = await RedisClusterHarness.StartAsync(output);
         cluster.StartSilo("a");
         var b = cluster.StartSilo("b");
+        await cluster.WaitForSpreadAsync("a", "b");
+
+        // c joins a running pair: three silos started at once is its own test.
         cluster.StartSilo("c");
         await cluster.WaitForSpreadAsync("a", "b", "c");
         var feed = cluster.StartFeed("feed", Instruments, Rate, ticks: 120_000);
@@ -61,6 +64,22 @@ public sealed class ClusterIntegrationTests(ITestOutputHelper output)
 
         await cluster.AssertSnapshotsMatchAsync(manifest);
         cluster.AssertNoUpdateWentBackwards();
+    }
+
+    [Fact]
+    public async Task Three_silos_started_together_own_every_queue_and_apply_every_tick()
+    {
+        await using var cluster = await RedisClusterHarness.StartAsync(output);
+        cluster.StartSilo("a");
+        cluster.StartSilo("b");
+        cluster.StartSilo("c");
+        var started = Stopwatch.StartNew();
+        var state = await cluster.WaitForSpreadAsync("a", "b", "c");
+        cluster.Log($"START: three silos own every queue {started.Elapsed.TotalSeconds:F1} s after they were started: {state}");
+        var manifest = await cluster.FinishFeedAsync(cluster.StartFeed("feed", Instruments, Rate, ticks: 30_000));
+        await cluster.WaitUntilCaughtUpAsync();
+
+        await cluster.AssertSnapshotsMatchAsync(manifest);
     }
 
     [Fact]

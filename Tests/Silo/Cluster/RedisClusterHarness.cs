@@ -93,7 +93,7 @@ internal sealed class RedisClusterHarness : IAsyncDisposable
     public async Task<ClusterState> WaitForClusterAsync(string description, Func<ClusterState, bool> condition, TimeSpan? timeout = null)
     {
         var deadline = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var limit = timeout ?? TimeSpan.FromSeconds(120);
         while (deadline.Elapsed < limit)
         {
             if (await TryGetClusterAsync() is { } state && condition(state))
@@ -105,7 +105,7 @@ internal sealed class RedisClusterHarness : IAsyncDisposable
             await Task.Delay(Poll);
         }
 
-        Assert.Fail($"timed out after {limit.TotalSeconds:F0} s waiting until {description}; last /api/cluster: {_lastCluster?.ToString() ?? "(no answer)"}{Describe()}");
+        Assert.Fail($"timed out after {limit.TotalSeconds:F0} s waiting until {description}; last /api/cluster: {_lastCluster?.ToString() ?? "(no answer)"}\nconsumer groups: {await DescribeConsumersAsync()}{Describe()}");
         return null!;
     }
 
@@ -147,7 +147,7 @@ internal sealed class RedisClusterHarness : IAsyncDisposable
     public async Task WaitForOptionTicksAsync(long ticks, TimeSpan? timeout = null)
     {
         var deadline = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var limit = timeout ?? TimeSpan.FromSeconds(120);
         long applied = 0;
         while (deadline.Elapsed < limit)
         {
@@ -244,7 +244,7 @@ internal sealed class RedisClusterHarness : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
 
-        Assert.Fail($"{what}: {wrong.Count} of {expected.Count} snapshots differ, for example:\n  {string.Join("\n  ", wrong.Take(20))}\nbacklog: {await DescribeBacklogAsync()}{Describe()}");
+        Assert.Fail($"{what}: {wrong.Count} of {expected.Count} snapshots differ, for example:\n  {string.Join("\n  ", wrong.Take(20))}\nconsumer groups: {await DescribeConsumersAsync()}{Describe()}");
     }
 
     /// <summary>Asserts that every manifest line's ticks equals its instrument's snapshot ticks.</summary>
@@ -325,6 +325,34 @@ internal sealed class RedisClusterHarness : IAsyncDisposable
         {
             _shards = new ShardMap(InstrumentMaster.LoadOrSynthetic(null, TimeProvider.System), (int)count);
         }
+    }
+
+    // Each queue's group as Redis has it: pending, lag and every consumer (the silo address it reads as), for failures.
+    private async Task<string> DescribeConsumersAsync()
+    {
+        var database = Redis.GetDatabase();
+        var text = new StringBuilder();
+        var queues = _shards?.ShardCount ?? (int)await database.StringGetAsync(TickerKeys.ClusterQueueCount);
+        for (var queue = 0; queue < queues; queue++)
+        {
+            var key = TickerKeys.InputStream(queue);
+            text.Append("\n  ").Append(key).Append(": ");
+            try
+            {
+                var group = (await database.StreamGroupInfoAsync(key)).FirstOrDefault(g => g.Name == TickerKeys.ConsumerGroup);
+                text.Append(CultureInfo.InvariantCulture, $"pending {group.PendingMessageCount}, lag {group.Lag?.ToString(CultureInfo.InvariantCulture) ?? "?"}, delivered {group.LastDeliveredId}; consumers ");
+                foreach (var consumer in await database.StreamConsumerInfoAsync(key, TickerKeys.ConsumerGroup))
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"[{consumer.Name} pending {consumer.PendingMessageCount} idle {consumer.IdleTimeInMilliseconds} ms] ");
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+            {
+                text.Append(ex.Message);
+            }
+        }
+
+        return text.ToString();
     }
 
     // Empty when every queue's group delivered the stream's last entry and has nothing pending; otherwise what is behind.
