@@ -219,7 +219,8 @@ public sealed class ClusterIntegrationTests(ITestOutputHelper output)
         cluster.StartSilo("a");
         var b = cluster.StartSilo("b");
         await cluster.WaitForSpreadAsync("a", "b");
-        var feed = cluster.StartFeed("feed", Instruments, Rate, ticks: 240_000);
+        // Long enough to outlast the join (tens of seconds on a loaded machine) and the leave.
+        var feed = cluster.StartFeed("feed", Instruments, Rate, ticks: 480_000);
         await cluster.WaitForOptionTicksAsync(10_000);
 
         cluster.StartSilo("c");
