@@ -61,6 +61,7 @@ public static class EmbeddedSiloServiceCollectionExtensions
                 o.ClassSpecificCollectionAge[typeof(InstrumentGrain).FullName!] = age;
             });
             silo.AddDashboard();
+            silo.AddMemoryGrainStorage(Grains.Accounts.AccountOwnershipGrain.StorageName);
         });
 
         services.AddSingleton<OrleansTickStreamWriter>();

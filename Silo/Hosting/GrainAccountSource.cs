@@ -2,7 +2,10 @@ using Ticker.Grains.Interfaces.Accounts;
 
 namespace Ticker.Silo.Hosting;
 
-/// <summary>The accounts as their account grains hold them (every account any feed of the cluster reported).</summary>
+/// <summary>
+/// The accounts as their account grains hold them (every account any feed of the cluster reported), each with the
+/// silo streaming it as its ownership grain says (the holder of a live lease; none when nobody holds one).
+/// </summary>
 public sealed class GrainAccountSource : IAccountSource
 {
     private readonly IGrainFactory _grains;
@@ -15,18 +18,22 @@ public sealed class GrainAccountSource : IAccountSource
     {
         var ids = await _grains.GetGrain<IAccountRegistryGrain>(0).GetAccountIdsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var reads = new Task<AccountState?>[ids.Length];
+        var owners = new Task<AccountOwner?>[ids.Length];
         for (var i = 0; i < ids.Length; i++)
         {
             reads[i] = _grains.GetGrain<IAccountGrain>(ids[i]).GetStateAsync();
+            owners[i] = _grains.GetGrain<IAccountOwnershipGrain>(ids[i]).GetOwnerAsync();
         }
 
         var states = await Task.WhenAll(reads).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(owners).WaitAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<AccountState>(states.Length);
-        foreach (var state in states)
+        for (var i = 0; i < states.Length; i++)
         {
-            if (state is not null)
+            if (states[i] is { } state)
             {
-                list.Add(state);
+                var owner = owners[i].Result;
+                list.Add(state with { Silo = owner?.Name, SiloAddress = owner?.Silo.ToString() });
             }
         }
 
