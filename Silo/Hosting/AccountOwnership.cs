@@ -39,6 +39,7 @@ public sealed partial class AccountOwnership
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private volatile KiteAccountFeed? _feed;
+    private long _refusals;
 
     /// <summary>Creates the hold on one account; nothing happens before <see cref="RunAsync"/>.</summary>
     /// <param name="accountId">The account (its API key).</param>
@@ -79,6 +80,9 @@ public sealed partial class AccountOwnership
     /// <summary>The feed while this silo holds the lease (running, or ended on its own, e.g. refused credentials); null otherwise.</summary>
     public KiteAccountFeed? Feed => _feed;
 
+    /// <summary>Claims refused so far (another silo held the lease).</summary>
+    public long Refusals => Volatile.Read(ref _refusals);
+
     /// <summary>
     /// Claims and renews until <paramref name="stoppingToken"/> is cancelled, streaming while the lease is held; then
     /// stops the feed and releases the lease.
@@ -115,22 +119,26 @@ public sealed partial class AccountOwnership
 
                 failing = false;
                 var remaining = _options.OwnershipLease - _time.GetElapsedTime(sentAt);
-                if (lease.Held && remaining > TimeSpan.Zero)
+                if (!lease.Held)
+                {
+                    Interlocked.Increment(ref _refusals);
+                    if (streaming is not null)
+                    {
+                        await StopAsync(streaming, AccountOwnershipChange.Lost, lease.Owner).ConfigureAwait(false);
+                        streaming = null;
+                    }
+                }
+                else if (remaining > TimeSpan.Zero)
                 {
                     if (streaming is { Expired: true })
                     {
-                        // The lease ran out here while renewals failed; the grain kept it for us, so stream again.
+                        // The lease ran out here while renewals failed, but nobody took it: stream again.
                         await StopAsync(streaming, AccountOwnershipChange.Lost, lease.Owner).ConfigureAwait(false);
                         streaming = null;
                     }
 
                     streaming ??= Start(run);
                     streaming.Extend(remaining);
-                }
-                else if (!lease.Held && streaming is not null)
-                {
-                    await StopAsync(streaming, AccountOwnershipChange.Lost, lease.Owner).ConfigureAwait(false);
-                    streaming = null;
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
