@@ -48,7 +48,7 @@ public sealed partial class AccountOwnership
     /// <param name="options">Renew period and lease.</param>
     /// <param name="createFeed">Creates a fresh feed each time the lease is acquired.</param>
     /// <param name="changed">Told every acquisition, loss and release (metrics).</param>
-    /// <param name="directory">The account grains of this process; the account is removed when this silo stops streaming it, so it stops reporting it.</param>
+    /// <param name="directory">The account grains of this process; the account is removed when this silo loses it, so it stops reporting it.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where changes are logged.</param>
     public AccountOwnership(
@@ -114,6 +114,13 @@ public sealed partial class AccountOwnership
                     }
 
                     failing = true;
+                    if (streaming is { Expired: true })
+                    {
+                        // The watchdog stopped the feed: this silo no longer streams the account.
+                        await StopAsync(streaming, AccountOwnershipChange.Lost, null).ConfigureAwait(false);
+                        streaming = null;
+                    }
+
                     continue;
                 }
 
@@ -132,7 +139,7 @@ public sealed partial class AccountOwnership
                 {
                     if (streaming is { Expired: true })
                     {
-                        // The lease ran out here while renewals failed, but nobody took it: stream again.
+                        // The lease ran out here during this claim, but nobody took it: stream again.
                         await StopAsync(streaming, AccountOwnershipChange.Lost, lease.Owner).ConfigureAwait(false);
                         streaming = null;
                     }
@@ -151,8 +158,10 @@ public sealed partial class AccountOwnership
         if (streaming is not null)
         {
             await StopAsync(streaming, AccountOwnershipChange.Released, null).ConfigureAwait(false);
-            await ReleaseAsync().ConfigureAwait(false);
         }
+
+        // Also when not streaming: a claim cancelled by the shutdown may have been granted on arrival.
+        await ReleaseAsync(streaming is not null).ConfigureAwait(false);
     }
 
     private Streaming Start(Func<KiteAccountFeed, CancellationToken, Task> run)
@@ -170,25 +179,34 @@ public sealed partial class AccountOwnership
         var expired = streaming.Expired;
         await streaming.DisposeAsync().ConfigureAwait(false);
         _feed = null;
-        _directory?.Remove(AccountId);
         _changed(change);
         if (change == AccountOwnershipChange.Lost)
         {
+            // Another silo streams it now and reports it; this one must stop reporting its stale view. (On release
+            // the process is stopping: its last report shows the connections closed.)
+            _directory?.Remove(AccountId);
             LogLost(_logger, AccountId, expired ? "renewals failed for a whole lease period" : "another silo holds it", owner?.Name ?? "nobody");
         }
     }
 
-    private async Task ReleaseAsync()
+    private async Task ReleaseAsync(bool held)
     {
         try
         {
             await _grain.ReleaseAsync(_self.Silo).WaitAsync(ReleaseTimeout, _time).ConfigureAwait(false);
-            LogReleased(_logger, AccountId);
+            if (held)
+            {
+                LogReleased(_logger, AccountId);
+            }
         }
-        catch (Exception ex)
+        catch (Exception ex) when (held)
         {
             // Best effort: without it, another silo takes over when the lease expires.
             LogReleaseFailed(_logger, AccountId, ex.Message);
+        }
+        catch (Exception)
+        {
+            // Not held as far as this silo knows: nothing to report.
         }
     }
 

@@ -155,7 +155,7 @@ public sealed partial class KiteIngestionHostedService : BackgroundService
 
             var hold = new AccountOwnership(account.ApiKey, _services.GetRequiredService<IGrainFactory>(), self, _options, CreateFeed, OnOwnershipChanged, accounts, _time, _loggers.CreateLogger<AccountOwnership>());
             holds.Add(hold);
-            runs.Add(hold.RunAsync(RunAccountAsync, stoppingToken));
+            runs.Add(RunOwnershipAsync(hold, stoppingToken));
         }
 
         _feeds = feeds;
@@ -166,6 +166,19 @@ public sealed partial class KiteIngestionHostedService : BackgroundService
         {
             var owned = Interlocked.Add(ref _owned, change == AccountOwnershipChange.Acquired ? 1 : -1);
             instruments?.RecordOwnershipChange(change, owned);
+        }
+    }
+
+    private async Task RunOwnershipAsync(AccountOwnership hold, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await hold.RunAsync(RunAccountAsync, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && !stoppingToken.IsCancellationRequested)
+        {
+            // Never take the silo down with one account; its lease expires and another silo takes it.
+            LogAccountFailed(_logger, hold.AccountId, ex);
         }
     }
 

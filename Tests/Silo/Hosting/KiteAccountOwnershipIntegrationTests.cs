@@ -68,7 +68,15 @@ public sealed class KiteAccountOwnershipIntegrationTests
     {
         var ingestion = KiteIngestionCluster.Ingestion(other);
         await Eventually.WaitUntilAsync(() => ingestion.Feeds.Count == 1 && ingestion.Feeds[0].TicksWritten >= Instruments, "the other silo streams the account");
-        await Eventually.WaitUntilAsync(() => server.Sessions.Count == 2 && server.OpenSessions.Count == 1, "the mock has one open session, the second");
+        try
+        {
+            await Eventually.WaitUntilAsync(() => server.Sessions.Count == 2 && server.OpenSessions.Count == 1, "the mock has one open session, the second");
+        }
+        catch (Exception ex)
+        {
+            var sessions = string.Join(", ", server.Sessions.Select(s => $"#{s.Id} {(s.Open ? "open" : "closed")} ticks={s.TicksSent}"));
+            throw new InvalidOperationException($"{ex.Message}; sessions: {sessions}; other silo feeds={ingestion.Feeds.Count}, refusals={ingestion.Ownerships[0].Refusals}", ex);
+        }
 
         var before = KiteIngestionCluster.SnapshotsWritten;
         await Eventually.WaitUntilAsync(() => KiteIngestionCluster.SnapshotsWritten >= before + Instruments, "ticks keep flowing into snapshots");
