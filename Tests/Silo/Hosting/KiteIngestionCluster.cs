@@ -53,8 +53,8 @@ internal sealed class KiteIngestionCluster : IAsyncDisposable
         builder.Properties["Kite:Url"] = server.Url.ToString();
         builder.Properties["Kite:Reconnect:InitialDelay"] = "00:00:00.050";
         builder.Properties["Kite:Reconnect:MaxDelay"] = "00:00:00.500";
-        builder.Properties["Kite:OwnershipRenewPeriod"] = "00:00:00.200";
-        builder.Properties["Kite:OwnershipLease"] = "00:00:01";
+        builder.Properties["Kite:OwnershipRenewPeriod"] = "00:00:00.250";
+        builder.Properties["Kite:OwnershipLease"] = "00:00:02";
         builder.Properties["Kite:Accounts:0:ApiKey"] = KiteTestServer.ApiKey;
         builder.Properties["Kite:Accounts:0:AccessToken"] = KiteTestServer.AccessToken;
         builder.Properties["Kite:Accounts:0:InstrumentFilter:MaxCount"] = instruments.ToString(CultureInfo.InvariantCulture);
