@@ -4,7 +4,8 @@ namespace Ticker.Silo.Hosting;
 
 /// <summary>
 /// The accounts as their account grains hold them (every account any feed of the cluster reported), each with the
-/// silo streaming it as its ownership grain says (the holder of a live lease; none when nobody holds one).
+/// silo streaming it: the holder of its live lease as its ownership grain says; for a feed that takes no lease (the
+/// synthetic feed, <c>feed --kite</c>), the silo that reported it, while it is active; otherwise none.
 /// </summary>
 public sealed class GrainAccountSource : IAccountSource
 {
@@ -32,8 +33,10 @@ public sealed class GrainAccountSource : IAccountSource
         {
             if (states[i] is { } state)
             {
-                var owner = owners[i].Result;
-                list.Add(state with { Silo = owner?.Name, SiloAddress = owner?.Silo.ToString() });
+                // A Kite account: the lease holder. A feed without a lease (synthetic, `feed --kite`): the silo reporting it while active.
+                list.Add(owners[i].Result is { } owner
+                    ? state with { Silo = owner.Name, SiloAddress = owner.Silo.ToString() }
+                    : state.Active ? state : state with { Silo = null, SiloAddress = null });
             }
         }
 
