@@ -26,6 +26,12 @@ public sealed class KiteOptions
     /// <summary>The default value for <see cref="ConnectTimeout"/>: 10 seconds.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The default value for <see cref="OwnershipRenewPeriod"/>: one second.</summary>
+    public static readonly TimeSpan DefaultOwnershipRenewPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>The default value for <see cref="OwnershipLease"/>: 5 seconds.</summary>
+    public static readonly TimeSpan DefaultOwnershipLease = TimeSpan.FromSeconds(5);
+
     /// <summary>The ticker URL, without credentials (they are added to the query at connect time).</summary>
     public string Url { get; set; } = KiteUrl.DefaultUrl;
 
@@ -41,6 +47,18 @@ public sealed class KiteOptions
     /// <summary>Reconnect backoff and the policy for refused credentials.</summary>
     public KiteReconnectOptions Reconnect { get; set; } = new();
 
+    /// <summary>
+    /// How often a silo claims or renews the lease of each configured account (one silo of the cluster streams an
+    /// account: the lease holder). 100 ms to 1 minute.
+    /// </summary>
+    public TimeSpan OwnershipRenewPeriod { get; set; } = DefaultOwnershipRenewPeriod;
+
+    /// <summary>
+    /// How long a granted lease lasts without renewal: a holder whose renewals fail this long stops streaming, and
+    /// another silo may take the account after it. At least twice <see cref="OwnershipRenewPeriod"/>, at most 10 minutes.
+    /// </summary>
+    public TimeSpan OwnershipLease { get; set; } = DefaultOwnershipLease;
+
     /// <summary>False keeps configured accounts idle (the <c>feed</c> command's own silo sets it).</summary>
     public bool Enabled { get; set; } = true;
 
@@ -50,5 +68,5 @@ public sealed class KiteOptions
     /// <summary>The settings with every secret redacted.</summary>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"Url={KiteUrl.Redact(Url)}, StaleAfter={StaleAfter}, ConnectTimeout={ConnectTimeout}, Reconnect=({Reconnect}), Enabled={Enabled}, Accounts=[{string.Join("; ", Accounts)}]");
+        $"Url={KiteUrl.Redact(Url)}, StaleAfter={StaleAfter}, ConnectTimeout={ConnectTimeout}, Reconnect=({Reconnect}), OwnershipRenewPeriod={OwnershipRenewPeriod}, OwnershipLease={OwnershipLease}, Enabled={Enabled}, Accounts=[{string.Join("; ", Accounts)}]");
 }

@@ -31,6 +31,10 @@ public sealed class KiteOptionsValidator : IValidateOptions<KiteOptions>
             Range(errors, "Kite:Reconnect:RetryRejectedAfter", reconnect.RetryRejectedAfter, KiteReconnectOptions.MinRetryRejectedAfter, TimeSpan.FromDays(1));
         }
 
+        Range(errors, "Kite:OwnershipRenewPeriod", options.OwnershipRenewPeriod, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+
+        // Two renewals per lease at least, so one slow or lost renewal does not stop a healthy holder.
+        Range(errors, "Kite:OwnershipLease", options.OwnershipLease, options.OwnershipRenewPeriod * 2, TimeSpan.FromMinutes(10));
         var keys = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Accounts.Count; i++)
         {

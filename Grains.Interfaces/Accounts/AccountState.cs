@@ -14,6 +14,8 @@ namespace Ticker.Grains.Interfaces.Accounts;
 /// <param name="LastTickUs">Last tick on any connection, Unix microseconds (0: none yet).</param>
 /// <param name="LastHeartbeatUs">Last frame of any kind, Unix microseconds (0: none yet).</param>
 /// <param name="UpdatedAtUs">When the feed reported this state, Unix microseconds (a reader can tell a stale entry).</param>
+/// <param name="Silo">The silo streaming the account (the holder of its lease; its readable name); null when none does or it is not known.</param>
+/// <param name="SiloAddress">That silo's Orleans address; null with <paramref name="Silo"/>.</param>
 [GenerateSerializer, Immutable]
 public sealed record AccountState(
     [property: Id(0)] string AccountId,
@@ -25,4 +27,6 @@ public sealed record AccountState(
     [property: Id(6)] long Reconnects,
     [property: Id(7)] long LastTickUs,
     [property: Id(8)] long LastHeartbeatUs,
-    [property: Id(9)] long UpdatedAtUs);
+    [property: Id(9)] long UpdatedAtUs,
+    [property: Id(10)] string? Silo = null,
+    [property: Id(11)] string? SiloAddress = null);

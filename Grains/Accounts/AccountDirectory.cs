@@ -14,6 +14,9 @@ public sealed class AccountDirectory
     public AccountConnections GetOrAdd(string accountId, int connectionCount) =>
         _accounts.GetOrAdd(accountId, static (id, count) => new AccountConnections(id, count), connectionCount);
 
+    /// <summary>Forgets an account this process no longer streams (another silo does), so it is no longer reported from here.</summary>
+    public void Remove(string accountId) => _accounts.TryRemove(accountId, out _);
+
     /// <summary>Views of every account, ordered by id.</summary>
     public IReadOnlyList<AccountSnapshot> Snapshot(long nowUs, TimeSpan staleAfter)
     {

@@ -9,7 +9,8 @@ namespace Ticker.Protocol.Redis;
 /// The JSON of one <c>tick:accounts</c> hash value, shared by the feeds that write it and the readers (client
 /// library, HTTP API):
 /// <c>{"account_id":"…","active":true,"connections":3,"connected":3,"instruments":9000,"ticks":…,"reconnects":0,
-/// "last_tick_us":…,"last_heartbeat_us":…,"updated_at_us":…}</c>.
+/// "last_tick_us":…,"last_heartbeat_us":…,"updated_at_us":…,"silo":"…","silo_address":"…"}</c> (<c>silo</c> and
+/// <c>silo_address</c>: the silo streaming the account, null when none does or it is not known).
 /// </summary>
 /// <remarks>
 /// Readers ignore fields they do not know and take a missing number as 0, so the format can grow; only
@@ -35,6 +36,8 @@ public static class AccountStateJson
         json.WriteNumber("last_tick_us"u8, state.LastTickUs);
         json.WriteNumber("last_heartbeat_us"u8, state.LastHeartbeatUs);
         json.WriteNumber("updated_at_us"u8, state.UpdatedAtUs);
+        json.WriteString("silo"u8, state.Silo);
+        json.WriteString("silo_address"u8, state.SiloAddress);
         json.WriteEndObject();
     }
 
@@ -78,7 +81,7 @@ public static class AccountStateJson
                 return false;
             }
 
-            string? id = null;
+            string? id = null, silo = null, siloAddress = null;
             var active = false;
             int connections = 0, connected = 0, instruments = 0;
             long ticks = 0, reconnects = 0, lastTick = 0, lastHeartbeat = 0, updatedAt = 0;
@@ -106,6 +109,8 @@ public static class AccountStateJson
                     case var n when n.SequenceEqual("last_tick_us"u8): lastTick = reader.GetInt64(); break;
                     case var n when n.SequenceEqual("last_heartbeat_us"u8): lastHeartbeat = reader.GetInt64(); break;
                     case var n when n.SequenceEqual("updated_at_us"u8): updatedAt = reader.GetInt64(); break;
+                    case var n when n.SequenceEqual("silo"u8): silo = reader.GetString(); break;
+                    case var n when n.SequenceEqual("silo_address"u8): siloAddress = reader.GetString(); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -122,7 +127,7 @@ public static class AccountStateJson
                 return false;
             }
 
-            state = new AccountState(id, active, connections, connected, instruments, ticks, reconnects, lastTick, lastHeartbeat, updatedAt);
+            state = new AccountState(id, active, connections, connected, instruments, ticks, reconnects, lastTick, lastHeartbeat, updatedAt, silo, siloAddress);
             error = string.Empty;
             return true;
         }

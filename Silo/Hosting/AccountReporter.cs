@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Ticker.Grains.Interfaces.Accounts;
+using SiloOptions = Ticker.Silo.Options.SiloOptions;
 
 namespace Ticker.Silo.Hosting;
 
@@ -18,14 +20,21 @@ public sealed partial class AccountReporter : BackgroundService
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly string _silo;
+    private readonly string _siloAddress;
 
-    /// <summary>Creates the reporter.</summary>
-    public AccountReporter(LocalAccountSource accounts, IGrainFactory grains, TimeProvider time, ILogger<AccountReporter> logger)
+    /// <summary>Creates the reporter; every report names this silo (<c>Silo:SiloId</c> and its Orleans address).</summary>
+    public AccountReporter(
+        LocalAccountSource accounts, IGrainFactory grains, ILocalSiloDetails silo, IOptions<SiloOptions> options, TimeProvider time, ILogger<AccountReporter> logger)
     {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(options);
         _accounts = accounts;
         _grains = grains;
         _time = time;
         _logger = logger;
+        _silo = options.Value.SiloId;
+        _siloAddress = silo.SiloAddress.ToString();
     }
 
     /// <inheritdoc />
@@ -66,7 +75,7 @@ public sealed partial class AccountReporter : BackgroundService
             var reports = new Task[accounts.Count];
             for (var i = 0; i < reports.Length; i++)
             {
-                reports[i] = _grains.GetGrain<IAccountGrain>(accounts[i].AccountId).ReportAsync(accounts[i]);
+                reports[i] = _grains.GetGrain<IAccountGrain>(accounts[i].AccountId).ReportAsync(accounts[i] with { Silo = _silo, SiloAddress = _siloAddress });
             }
 
             await Task.WhenAll(reports).ConfigureAwait(false);

@@ -52,6 +52,7 @@ public static class EmbeddedSiloServiceCollectionExtensions
                 }));
             });
             silo.AddTickerSiloSettings(configuration);
+            silo.AddMemoryGrainStorage(Grains.Accounts.AccountOwnershipGrain.StorageName);
         });
 
         services.AddSingleton<OrleansTickStreamWriter>();

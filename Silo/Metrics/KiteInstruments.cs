@@ -28,7 +28,14 @@ public sealed class KiteInstruments
     /// <summary>Gauge: open WebSocket connections (one per account).</summary>
     public const string KiteWebsocketConnections = "kite_websocket_connections";
 
+    /// <summary>Counter <c>{change}</c>: this silo acquiring, losing or releasing the lease of a Kite account.</summary>
+    public const string KiteAccountOwnershipChangesTotal = "kite_account_ownership_changes_total";
+
+    /// <summary>Gauge: Kite accounts whose lease this silo holds (the accounts it streams).</summary>
+    public const string KiteAccountsOwned = "kite_accounts_owned";
+
     private const string KindKey = "kind";
+    private const string ChangeKey = "change";
     private const string ReasonKey = "reason";
 
     private readonly Counter.Child[] _frames;
@@ -38,6 +45,8 @@ public sealed class KiteInstruments
     private readonly Counter _reconnects;
     private readonly Counter _stale;
     private readonly Gauge _connections;
+    private readonly Counter.Child[] _ownershipChanges;
+    private readonly Gauge _accountsOwned;
 
     /// <summary>Creates the metrics in <paramref name="registry"/>.</summary>
     public KiteInstruments(CollectorRegistry registry)
@@ -49,6 +58,15 @@ public sealed class KiteInstruments
         _reconnects = factory.CreateCounter(KiteWebsocketReconnectsTotal, "Total reconnections of Kite WebSocket connections.");
         _stale = factory.CreateCounter(KiteWebsocketStaleConnectionsTotal, "Total Kite WebSocket connections dropped as stale (no data or heartbeat in time).");
         _connections = factory.CreateGauge(KiteWebsocketConnections, "Open Kite WebSocket connections.");
+        var changes = factory.CreateCounter(KiteAccountOwnershipChangesTotal, "Total changes of this silo's hold on Kite accounts, by change (acquired, lost, released).", [ChangeKey]);
+        _accountsOwned = factory.CreateGauge(KiteAccountsOwned, "Kite accounts whose lease this silo holds, so it streams them.");
+        var changeValues = Enum.GetValues<AccountOwnershipChange>();
+        _ownershipChanges = new Counter.Child[changeValues.Length];
+        foreach (var change in changeValues)
+        {
+            _ownershipChanges[(int)change] = changes.WithLabels(EnumLabel<AccountOwnershipChange>.Of(change));
+        }
+
         var kinds = Enum.GetValues<KiteFrameKind>();
         _frames = new Counter.Child[kinds.Length];
         foreach (var kind in kinds)
@@ -61,7 +79,7 @@ public sealed class KiteInstruments
     public static IReadOnlyList<string> MetricNames { get; } =
     [
         KiteFramesReceivedTotal, KiteTicksReceivedTotal, KiteDecodeErrorsTotal, KiteWebsocketReconnectsTotal,
-        KiteWebsocketStaleConnectionsTotal, KiteWebsocketConnections,
+        KiteWebsocketStaleConnectionsTotal, KiteWebsocketConnections, KiteAccountOwnershipChangesTotal, KiteAccountsOwned,
     ];
 
     /// <summary>Records a frame and the ticks it carried.</summary>
@@ -103,6 +121,13 @@ public sealed class KiteInstruments
 
     /// <summary>Sets the number of open connections.</summary>
     public void SetConnections(int count) => _connections.Set(count);
+
+    /// <summary>Records a change of this silo's hold on an account and the number of accounts it holds now.</summary>
+    public void RecordOwnershipChange(AccountOwnershipChange change, int owned)
+    {
+        _ownershipChanges[(int)change].Inc();
+        _accountsOwned.Set(owned);
+    }
 
     private Counter.Child DecodeReason(string reason)
         => _decodeReasons.TryGetValue(reason, out var child)

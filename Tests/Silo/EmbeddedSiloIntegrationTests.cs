@@ -5,9 +5,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Ticker.Silo.Diagnostics;
 using Ticker.Silo.Hosting;
 using Ticker.Silo.Transports.Embedded;
+
+using SiloOptions = Ticker.Silo.Options.SiloOptions;
 
 namespace Ticker.Tests.Silo;
 
@@ -108,6 +111,9 @@ public sealed class EmbeddedSiloIntegrationTests
             },
             "the synthetic account is reported active");
         Assert.Equal("synthetic", account.GetProperty("account_id").GetString());
+
+        // The synthetic feed takes no lease: the silo reporting it is the one streaming it.
+        Assert.Equal(app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.SiloId, account.GetProperty("silo").GetString());
 
         var unknown = await http.GetAsync("/api/instruments/1");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);

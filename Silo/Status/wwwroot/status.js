@@ -314,14 +314,17 @@ function renderAccounts(result) {
   if (accounts.length === 0) {
     const row = el('tr');
     const cell = el('td', 'dim', 'no accounts');
-    cell.colSpan = 7;
+    cell.colSpan = 8;
     row.append(cell);
     body.replaceChildren(row);
     return;
   }
   body.replaceChildren(...accounts.map((a) => {
+    // The silo holding the account's lease; none while it changes hands or when nobody may stream it.
+    const silo = typeof a.silo === 'string' ? el('td', 'wrap', a.silo) : el('td', 'dim', 'none');
+    if (typeof a.silo_address === 'string') silo.title = a.silo_address;
     const row = el('tr', a.active ? null : 'warn');
-    row.append(el('td', 'wrap', a.account_id), el('td', a.active ? 'good' : 'bad', a.active ? 'active' : 'inactive'),
+    row.append(el('td', 'wrap', a.account_id), el('td', a.active ? 'good' : 'bad', a.active ? 'active' : 'inactive'), silo,
       el('td', 'num', `${a.connected}/${a.connections}`), el('td', 'num', grouped(a.instruments)),
       el('td', 'num', grouped(a.ticks)), el('td', 'num', grouped(a.reconnects)),
       el('td', 'num', a.last_tick_us > 0 ? ago(Date.now() - a.last_tick_us / 1000) : 'never'));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Clustering.Redis;
+using Orleans.Persistence;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
@@ -11,6 +12,7 @@ using Orleans.Streams;
 using StackExchange.Redis;
 using Ticker.Client.Ingestion;
 using Ticker.Client.Library;
+using Ticker.Grains.Accounts;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Market;
 using Ticker.Grains.Interfaces.Snapshots;
@@ -116,6 +118,14 @@ public static class RedisServiceCollectionExtensions
                 .Bind(configuration.GetSection(StreamsSection))
                 .Configure<IOptions<SiloOptions>>(static (o, silo) => o.QueueCount = silo.Value.ShardCount);
             silo.AddTickerSiloSettings(configuration);
+
+            // Who streams each Kite account must survive the ownership grain's silo: Orleans' Redis grain storage.
+            silo.AddRedisGrainStorage(AccountOwnershipGrain.StorageName, (OptionsBuilder<RedisStorageOptions> storage) =>
+                storage.Configure<IConnectionMultiplexer>(static (o, redis) =>
+                {
+                    o.ConfigurationOptions = new ConfigurationOptions();
+                    o.CreateMultiplexer = _ => Task.FromResult((redis, true));
+                }));
         });
 
         services.AddSingleton<OrleansTickStreamWriter>();

@@ -57,6 +57,19 @@ public sealed class KiteOptionsValidatorUnitTests
     }
 
     [Fact]
+    public void An_ownership_lease_shorter_than_two_renewals_is_refused()
+    {
+        var options = new KiteOptions { OwnershipRenewPeriod = TimeSpan.FromSeconds(2), OwnershipLease = TimeSpan.FromSeconds(3) };
+
+        var failures = Validator.Validate(null, options).Failures!.ToList();
+
+        Assert.Contains("Kite:OwnershipLease must be between 00:00:04 and 00:10:00 (was 00:00:03)", failures);
+        Assert.Contains(
+            "Kite:OwnershipRenewPeriod must be between 00:00:00.1000000 and 00:01:00 (was 00:00:00)",
+            Validator.Validate(null, new KiteOptions { OwnershipRenewPeriod = TimeSpan.Zero }).Failures!);
+    }
+
+    [Fact]
     public void Account_mistakes_are_each_named()
     {
         var missingVariable = "TICKER_TEST_UNSET_" + Guid.NewGuid().ToString("N");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Streams;
 using Orleans.TestingHost;
 using Ticker.Client.Ingestion;
+using Ticker.Grains.Accounts;
 using Ticker.Grains.Batching;
 using Ticker.Grains.Interfaces.Market;
 using Ticker.Grains.Streams;
@@ -76,6 +77,7 @@ public sealed class TickerClusterFixture : IAsyncLifetime
                     agent.BatchContainerBatchSize = 16;
                 }));
             });
+            silo.AddMemoryGrainStorage(AccountOwnershipGrain.StorageName);
             silo.ConfigureServices(services =>
             {
                 services.AddTestGrainServices(Partitions, Store);

@@ -9,7 +9,7 @@ namespace Ticker.Tests.Protocol.Redis;
 public sealed class AccountStateJsonUnitTests
 {
     private static readonly AccountState Sample = new(
-        "kite-a", true, 3, 2, 9000, 123_456_789_012, 4, 1_762_000_000_123_456, 1_762_000_000_223_456, 1_762_000_000_323_456);
+        "kite-a", true, 3, 2, 9000, 123_456_789_012, 4, 1_762_000_000_123_456, 1_762_000_000_223_456, 1_762_000_000_323_456, "host-1", "S127.0.0.1:11111:1");
 
     [Fact]
     public void Round_trips_every_field_with_the_documented_names()
@@ -19,8 +19,19 @@ public sealed class AccountStateJsonUnitTests
         Assert.Equal(Sample, AccountStateJson.Parse(bytes));
         using var document = JsonDocument.Parse(bytes);
         Assert.Equal(
-            ["account_id", "active", "connections", "connected", "instruments", "ticks", "reconnects", "last_tick_us", "last_heartbeat_us", "updated_at_us"],
+            ["account_id", "active", "connections", "connected", "instruments", "ticks", "reconnects", "last_tick_us", "last_heartbeat_us", "updated_at_us", "silo", "silo_address"],
             document.RootElement.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void An_account_no_silo_streams_has_a_null_silo()
+    {
+        var nobody = Sample with { Silo = null, SiloAddress = null };
+        var bytes = AccountStateJson.ToUtf8Bytes(nobody);
+
+        using var document = JsonDocument.Parse(bytes);
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("silo").ValueKind);
+        Assert.Equal(nobody, AccountStateJson.Parse(bytes));
     }
 
     [Fact]

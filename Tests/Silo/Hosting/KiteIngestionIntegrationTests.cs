@@ -9,6 +9,7 @@ using Ticker.Client.Kite;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Ticks;
 using Ticker.Silo.Hosting;
+using SiloOptions = Ticker.Silo.Options.SiloOptions;
 using Ticker.Silo.KiteMock;
 using Ticker.Tests.Client.Kite;
 
@@ -63,6 +64,8 @@ public sealed class KiteIngestionIntegrationTests
             Assert.Equal(1, good.GetProperty("connected").GetInt32());
             Assert.Equal(151, good.GetProperty("instruments").GetInt32());
             Assert.True(good.GetProperty("ticks").GetInt64() >= 151);
+            Assert.Equal(app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.SiloId, good.GetProperty("silo").GetString());
+            Assert.StartsWith("S127.0.0.1:", good.GetProperty("silo_address").GetString(), StringComparison.Ordinal);
             var refused = list["other_key"];
             Assert.False(refused.GetProperty("active").GetBoolean());
             Assert.Equal(0, refused.GetProperty("connected").GetInt32());
@@ -107,6 +110,8 @@ public sealed class KiteIngestionIntegrationTests
         Assert.Equal(1, Metric(metrics, "kite_decode_errors_total{reason=\"unknown_packet_length\"}"));
         Assert.True(Metric(metrics, "kite_websocket_reconnects_total") >= 1);
         Assert.Equal(1, Metric(metrics, "kite_websocket_connections"));
+        Assert.Equal(1, Metric(metrics, "kite_accounts_owned"));
+        Assert.Equal(1, Metric(metrics, "kite_account_ownership_changes_total{change=\"acquired\"}"));
         await app.StopAsync();
     }
 

@@ -94,6 +94,7 @@ internal static class CatalogRecorder
             kite.RecordReconnect();
             kite.RecordStaleConnection();
             kite.SetConnections(1);
+            kite.RecordOwnershipChange(AccountOwnershipChange.Acquired, 1);
         }
 
         return registry;
