@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,21 +21,27 @@ public sealed partial class AccountReporter : BackgroundService
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly string _silo;
-    private readonly string _siloAddress;
+    private readonly string? _silo;
+    private readonly string? _siloAddress;
 
-    /// <summary>Creates the reporter; every report names this silo (<c>Silo:SiloId</c> and its Orleans address).</summary>
+    /// <summary>
+    /// Creates the reporter; in a silo every report names it (<c>Silo:SiloId</c> and its Orleans address), in an
+    /// Orleans client (a feed) the reports name no silo.
+    /// </summary>
     public AccountReporter(
-        LocalAccountSource accounts, IGrainFactory grains, ILocalSiloDetails silo, IOptions<SiloOptions> options, TimeProvider time, ILogger<AccountReporter> logger)
+        LocalAccountSource accounts, IGrainFactory grains, IServiceProvider services, IOptions<SiloOptions> options, TimeProvider time, ILogger<AccountReporter> logger)
     {
-        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         _accounts = accounts;
         _grains = grains;
         _time = time;
         _logger = logger;
-        _silo = options.Value.SiloId;
-        _siloAddress = silo.SiloAddress.ToString();
+        if (services.GetService<ILocalSiloDetails>() is { } silo)
+        {
+            _silo = options.Value.SiloId;
+            _siloAddress = silo.SiloAddress.ToString();
+        }
     }
 
     /// <inheritdoc />
