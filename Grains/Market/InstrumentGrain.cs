@@ -136,6 +136,14 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain
             }
         }
 
+        if (written == 0 && duplicates > 0 && _state.TickCount > 0)
+        {
+            // Only redelivered ticks (a retried delivery whose first reply or write was lost): the current state goes
+            // out again, so what was applied reaches the store even if its first snapshot never did.
+            _state.WriteSnapshot(ref snapshots[0]);
+            written = 1;
+        }
+
         FollowConsumer(ticks.Consumer);
         return Task.FromResult(new ApplyResult
         {

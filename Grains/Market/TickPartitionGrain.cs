@@ -226,7 +226,24 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
             calls[g] = GrainFactory.GetGrain<IInstrumentGrain>(group.Token).ApplyAsync(new InstrumentTicks(slice, _silo));
         }
 
-        await Task.WhenAll(calls);
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch
+        {
+            // Some instrument grain failed (its silo died, a timeout): the others have applied their ticks, so their
+            // snapshots are written first; then the delivery fails and is retried, and the grains that applied
+            // recognise the redelivered ticks and answer with their current snapshot.
+            var written = Collect(calls);
+            if (written.Length > 0)
+            {
+                await GrainFactory.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet(written));
+            }
+
+            throw;
+        }
+
         return Collect(calls);
     }
 
@@ -352,6 +369,11 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         var parts = new List<ReadOnlyMemory<byte>>(calls.Length);
         foreach (var call in calls)
         {
+            if (!call.IsCompletedSuccessfully)
+            {
+                continue;
+            }
+
             var result = call.Result;
             _shard.DuplicateTicks += result.Duplicates;
             _shard.ProcessingErrors += result.Rejected;

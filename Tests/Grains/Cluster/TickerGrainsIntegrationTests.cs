@@ -61,7 +61,11 @@ public sealed class TickerGrainsIntegrationTests(TickerClusterFixture fixture)
 
         Assert.Equal((2, 0), (first.Applied, first.Duplicates));
         Assert.Equal((0, 2), (again.Applied, again.Duplicates));
-        Assert.Equal(0, again.Snapshots.Length);
+
+        // A redelivery answers with the current state once, so a snapshot whose first write was lost is written.
+        var resent = RawPayload.View<InstrumentSnapshot>(again.Snapshots);
+        Assert.Equal(1, resent.Length);
+        Assert.Equal((2L, 101.0), (resent[0].Ticks, resent[0].LastPrice));
         var snapshot = await grain.GetSnapshotAsync();
         Assert.Equal(2, snapshot!.Value.Ticks);
         Assert.Equal(101, snapshot.Value.LastPrice);
