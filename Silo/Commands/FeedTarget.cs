@@ -192,6 +192,12 @@ internal sealed class FeedTarget : IAsyncDisposable
     private static async Task<int> AgreeOnQueuesAsync(IConnectionMultiplexer redis, int? shards, TextWriter stderr, CancellationToken cancellationToken)
     {
         var said = false;
+        if (!redis.IsConnected)
+        {
+            await stderr.WriteLineAsync($"feed: waiting for Redis {RedisConfiguration.Describe(RedisConfiguration.ParseForService(redis.Configuration))}").ConfigureAwait(false);
+            said = true;
+        }
+
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
