@@ -30,6 +30,46 @@ public static class RedisConfiguration
     public static IConnectionMultiplexer ConnectForService(string connectionString) =>
         ConnectionMultiplexer.Connect(ParseForService(connectionString));
 
+    /// <summary>Why <paramref name="connectionString"/> cannot be used (one line naming <c>Redis:ConnectionString</c>), or null when it can.</summary>
+    /// <param name="connectionString">The connection string from configuration or <c>--redis</c>.</param>
+    /// <returns>The reason, or null.</returns>
+    public static string? Check(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return "Redis:ConnectionString is required on Redis (e.g. 127.0.0.1:6379 or host:6379,password=…,ssl=true)";
+        }
+
+        try
+        {
+            return ConfigurationOptions.Parse(connectionString).EndPoints.Count == 0 ? "Redis:ConnectionString names no host:port" : null;
+        }
+        catch (ArgumentException ex)
+        {
+            return $"Redis:ConnectionString is not valid: {ex.Message}";
+        }
+    }
+
+    /// <summary>A connection string's endpoints (see <see cref="Describe(ConfigurationOptions)"/>); never its password.</summary>
+    /// <param name="connectionString">The connection string, possibly missing or malformed.</param>
+    /// <returns>The description, <c>(none)</c> or <c>(not valid)</c>.</returns>
+    public static string Describe(string? connectionString)
+    {
+        if (connectionString is null)
+        {
+            return "(none)";
+        }
+
+        try
+        {
+            return Describe(ConfigurationOptions.Parse(connectionString));
+        }
+        catch (ArgumentException)
+        {
+            return "(not valid)";
+        }
+    }
+
     /// <summary>The endpoints, as <c>host:port</c> joined by commas: what logs and health reports may show (no password).</summary>
     /// <param name="options">The options.</param>
     /// <returns>The description.</returns>

@@ -127,7 +127,7 @@ internal sealed class FeedTarget : IAsyncDisposable
     public static async Task<FeedTarget> CreateRedisTargetAsync(
         string connectionString, InstrumentMaster master, int? shards, ILoggerFactory loggers, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (RedisConnectionString.Check(connectionString) is { } error)
+        if (RedisConfiguration.Check(connectionString) is { } error)
         {
             throw new InvalidOperationException(error);
         }
@@ -139,12 +139,7 @@ internal sealed class FeedTarget : IAsyncDisposable
             var queues = await AgreeOnQueuesAsync(redis, shards, stderr, cancellationToken).ConfigureAwait(false);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-            });
-            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            CommandLogging.AddSingleLineConsole(builder.Logging);
             builder.Logging.AddFilter("Orleans", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
@@ -163,7 +158,7 @@ internal sealed class FeedTarget : IAsyncDisposable
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             var writer = new OrleansTickStreamWriter(
                 host.Services.GetRequiredService<IClusterClient>(), new ShardMap(master, queues), loggers.CreateLogger<OrleansTickStreamWriter>());
-            var description = $"Redis {RedisConnectionString.Redact(connectionString)} ({queues} stream queues)";
+            var description = $"Redis {RedisConfiguration.Describe(connectionString)} ({queues} stream queues)";
             var started = host;
             return new FeedTarget(
                 host.Services,
@@ -194,7 +189,7 @@ internal sealed class FeedTarget : IAsyncDisposable
         var said = false;
         if (!redis.IsConnected)
         {
-            await stderr.WriteLineAsync($"feed: waiting for Redis {RedisConfiguration.Describe(RedisConfiguration.ParseForService(redis.Configuration))}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"feed: waiting for Redis {RedisConfiguration.Describe(redis.Configuration)}").ConfigureAwait(false);
             said = true;
         }
 

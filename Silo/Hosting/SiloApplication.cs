@@ -37,12 +37,7 @@ public static class SiloApplication
         builder.Configuration.AddEnvironmentVariables("TICKER_");
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        Commands.CommandLogging.AddSingleLineConsole(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);

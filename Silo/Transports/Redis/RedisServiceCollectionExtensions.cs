@@ -63,7 +63,7 @@ public static class RedisServiceCollectionExtensions
             catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
             {
                 // Like Orleans' own membership table, a silo does not start without Redis: one line, not a stack trace.
-                throw new InvalidOperationException($"Redis {RedisConnectionString.Redact(connectionString)} is unreachable ({FirstSentence(ex.Message)})");
+                throw new InvalidOperationException($"Redis {RedisConfiguration.Describe(connectionString)} is unreachable ({FirstSentence(ex.Message)})");
             }
         });
 

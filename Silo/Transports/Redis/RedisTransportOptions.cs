@@ -1,3 +1,5 @@
+using Ticker.Protocol.Redis;
+
 namespace Ticker.Silo.Transports.Redis;
 
 /// <summary>Where Redis is and what is published there. Section <c>Redis</c>.</summary>
@@ -16,5 +18,5 @@ public sealed class RedisTransportOptions
     public bool PublishUpdates { get; set; } = true;
 
     /// <inheritdoc />
-    public override string ToString() => $"Redis {{ ConnectionString = {RedisConnectionString.Redact(ConnectionString)}, PublishUpdates = {PublishUpdates} }}";
+    public override string ToString() => $"Redis {{ ConnectionString = {RedisConfiguration.Describe(ConnectionString)}, PublishUpdates = {PublishUpdates} }}";
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 
+using Ticker.Protocol.Redis;
+
 namespace Ticker.Silo.Transports.Redis;
 
 /// <summary>Validates <see cref="RedisTransportOptions"/>; never echoes the connection string (it may hold a password).</summary>
@@ -7,5 +9,5 @@ public sealed class RedisTransportOptionsValidator : IValidateOptions<RedisTrans
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, RedisTransportOptions options) =>
-        RedisConnectionString.Check(options.ConnectionString) is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
+        RedisConfiguration.Check(options.ConnectionString) is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
 }
