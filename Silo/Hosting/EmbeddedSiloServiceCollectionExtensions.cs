@@ -14,7 +14,7 @@ using Ticker.Grains.Interfaces.Market;
 using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Market;
-using Ticker.Silo.Cluster;
+using Ticker.Silo.Membership;
 using Ticker.Silo.Options;
 using Ticker.Silo.Transports.Embedded;
 

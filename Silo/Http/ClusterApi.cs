@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Ticker.Silo.Cluster;
+using Ticker.Silo.Membership;
 
 namespace Ticker.Silo.Http;
 

@@ -19,7 +19,7 @@ using Ticker.Grains.Interfaces.Snapshots;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Market;
 using Ticker.Protocol.Redis;
-using Ticker.Silo.Cluster;
+using Ticker.Silo.Membership;
 using Ticker.Silo.Hosting;
 using Ticker.Silo.Options;
 using Ticker.Streaming.Hosting;

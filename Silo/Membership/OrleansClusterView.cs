@@ -4,7 +4,7 @@ using StackExchange.Redis;
 using Ticker.Protocol.Redis;
 using Ticker.Silo.Options;
 
-namespace Ticker.Silo.Cluster;
+namespace Ticker.Silo.Membership;
 
 /// <summary>
 /// The cluster on Redis, as Orleans sees it: the silos from the membership table (through the management grain) and,

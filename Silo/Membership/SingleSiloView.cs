@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Ticker.Silo.Options;
 
-namespace Ticker.Silo.Cluster;
+namespace Ticker.Silo.Membership;
 
 /// <summary>The cluster of the embedded mode: this silo alone, whose pulling agents read every partition.</summary>
 public sealed class SingleSiloView : IClusterView

@@ -1,4 +1,4 @@
-namespace Ticker.Silo.Cluster;
+namespace Ticker.Silo.Membership;
 
 /// <summary>Gives the current <see cref="ClusterView"/> (for <c>/api/cluster</c> and the status page).</summary>
 public interface IClusterView

@@ -1,4 +1,4 @@
-namespace Ticker.Silo.Cluster;
+namespace Ticker.Silo.Membership;
 
 /// <summary>The cluster at one moment: its silos and which silo pulls each stream queue.</summary>
 /// <param name="Silos">The silos Orleans' membership lists, active ones first.</param>
