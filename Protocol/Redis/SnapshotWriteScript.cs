@@ -7,15 +7,17 @@ namespace Ticker.Protocol.Redis;
 /// The Lua script that writes one flushed batch of snapshots, fenced on stream position: a <c>tick:snap:{token}</c>
 /// hash is written only when the snapshot's position is newer than or equal to the one the hash holds (equal: the
 /// same batch written again, an idempotent rewrite), and each <c>tick:updates:{underlying}</c> message carries only
-/// the snapshots of hashes it wrote. So a silo that was paused, lost its queue and resumed can flush its stale
-/// snapshots without undoing what the new owner wrote.
+/// the updates newer than the position their hash held before the script ran. So a silo that was paused, lost its
+/// queue and resumed can flush its stale snapshots without undoing what the new owner wrote, and a subscriber never
+/// sees an instrument's <c>ticks</c> go backwards (also when a batch's latest update is newer than the hash but its
+/// earlier ones are not).
 /// </summary>
 /// <remarks>
 /// <para>KEYS: one <c>tick:snap:{token}</c> per instrument of the batch, each once.</para>
 /// <para>ARGV: the number of channels; then for each key, in order, its position as <see cref="PositionLength"/>
 /// digits (<see cref="AddPosition"/>), the number of field/value pairs and the pairs (<see cref="SnapshotHash.Write"/>);
-/// then for each channel its name, the number of updates and, per update, the 1-based index of its key and its JSON
-/// object (<see cref="SnapshotUpdateJson"/>). Anything after that is padding (<see cref="RedisArguments.ToArray"/>).</para>
+/// then for each channel its name, the number of updates and, per update, the 1-based index of its key, its position
+/// (<see cref="AddPosition"/>) and its JSON object (<see cref="SnapshotUpdateJson"/>). Anything after that is padding (<see cref="RedisArguments.ToArray"/>).</para>
 /// <para>Returns the number of keys refused because the hash held a newer position.</para>
 /// </remarks>
 public static class SnapshotWriteScript
@@ -42,17 +44,17 @@ public static class SnapshotWriteScript
           end
           return false
         end
-        local written = {}
+        local before = {}
         local refused = 0
         local a = 2
         for k = 1, #KEYS do
           local n = tonumber(ARGV[a + 1])
           local stored = padded(redis.call('HGET', KEYS[k], 'position'))
+          before[k] = stored or false
           if stored and older(ARGV[a], stored) then
             refused = refused + 1
           else
             redis.call('HSET', KEYS[k], unpack(ARGV, a + 2, a + 1 + 2 * n))
-            written[k] = true
           end
           a = a + 2 + 2 * n
         end
@@ -61,8 +63,9 @@ public static class SnapshotWriteScript
           a = a + 2
           local parts = {}
           for u = 1, count do
-            if written[tonumber(ARGV[a])] then parts[#parts + 1] = ARGV[a + 1] end
-            a = a + 2
+            local stored = before[tonumber(ARGV[a])]
+            if not stored or older(stored, ARGV[a + 1]) then parts[#parts + 1] = ARGV[a + 2] end
+            a = a + 3
           end
           if #parts > 0 then redis.call('PUBLISH', channel, '[' .. table.concat(parts, ',') .. ']') end
         end

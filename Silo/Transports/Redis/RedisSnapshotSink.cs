@@ -15,7 +15,8 @@ namespace Ticker.Silo.Transports.Redis;
 /// <summary>
 /// Writes each flushed batch to Redis in one round trip: one <see cref="SnapshotWriteScript"/> call that writes
 /// <c>tick:snap:{token}</c> per instrument (its latest snapshot in the batch) unless the hash holds a newer stream
-/// position, and publishes on <c>tick:updates:{underlying}</c> a JSON array of the batch's snapshots it wrote; plus a
+/// position, and publishes on <c>tick:updates:{underlying}</c> a JSON array of the batch's snapshots newer than what
+/// Redis held; plus a
 /// <c>ZADD tick:chain:{underlying}:{expiry}</c> the first time this process sees an option, pipelined with it.
 /// Idempotent: writing the same batch twice leaves the same state. Snapshots refused as stale are counted in
 /// <see cref="RefusedSnapshots"/>.
@@ -221,6 +222,7 @@ public sealed partial class RedisSnapshotSink : ISnapshotSink
             SnapshotUpdateJson.Write(scratch.Json, in s);
             scratch.Json.Flush();
             scratch.Args.Add(scratch.KeyNumber(id));
+            SnapshotWriteScript.AddPosition(scratch.Args, s.Position);
             scratch.Args.AddCopy(scratch.Buffer.WrittenSpan);
             updates++;
         }
