@@ -8,7 +8,7 @@ using Ticker.Grains.Market;
 namespace Ticker.Benchmarks.Grains;
 
 /// <summary>
-/// Memory of an instrument grain's domain state: creating it and applying its first tick, per grain (one operation).
+/// Memory of an instrument's state (what a partition consumer keeps per instrument): creating it and applying its first tick (one operation).
 /// The allocated bytes per operation are the state's footprint (object, inline last tick with depth, bars, Greeks);
 /// the Orleans activation around it (see OrleansPipelineBenchmarks) comes on top.
 /// </summary>

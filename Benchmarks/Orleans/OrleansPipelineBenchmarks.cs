@@ -14,7 +14,7 @@ namespace Ticker.Benchmarks.Orleans;
 /// <summary>
 /// The whole in-process path on Orleans, as the demo runs it: Kite frames decoded by the <see cref="IngestWriter"/>,
 /// published as one <c>TickBatch</c> per partition through the memory stream provider, consumed by the partition
-/// grains, applied by the instrument grains (IV + Greeks), batched by the batcher grain into the in-memory store. One
+/// grains, which apply them to their instruments' states (IV + Greeks), batched by the batcher grain into the in-memory store. One
 /// operation is one tick; 90 % are option ticks. Compare with <c>PipelineBenchmarks.ShardPipeline</c> (the hand-made
 /// shard worker on one core, same frames).
 /// </summary>

@@ -5,9 +5,8 @@ using Ticker.Grains.Interfaces.Ticks;
 namespace Ticker.Grains.Interfaces.Batching;
 
 /// <summary>
-/// The snapshots of one stream delivery, handed to the batcher in one call: one part per instrument grain that
-/// produced any (its raw <see cref="InstrumentSnapshot"/>s as it returned them), so nothing is copied into one large
-/// buffer on the way.
+/// The snapshots of one stream delivery, handed to the batcher in one call: raw <see cref="InstrumentSnapshot"/>s in
+/// one or more parts (a partition consumer sends its delivery's buffer as one part), viewed in place, not copied.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed class SnapshotSet

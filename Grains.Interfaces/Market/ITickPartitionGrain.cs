@@ -1,9 +1,11 @@
+using Ticker.Grains.Interfaces.Snapshots;
+
 namespace Ticker.Grains.Interfaces.Market;
 
 /// <summary>
-/// The consumer of one partition of the tick stream (key = partition), subscribed implicitly: it validates each
-/// delivered batch, fans it out to the instrument grains (one call per instrument per batch) and completes the
-/// delivery only when the snapshots it produced are written.
+/// The consumer of one partition of the tick stream (key = partition), subscribed implicitly, and the owner of its
+/// instruments' state: it validates each delivered batch, applies every tick to its instrument's state in place and
+/// completes the delivery only when the snapshots it produced are written.
 /// </summary>
 public interface ITickPartitionGrain : IGrainWithIntegerKey
 {
@@ -15,4 +17,7 @@ public interface ITickPartitionGrain : IGrainWithIntegerKey
 
     /// <summary>Batches this activation has taken.</summary>
     Task<long> GetBatchesAsync();
+
+    /// <summary>The state now of <paramref name="instrumentToken"/> (one of this partition's), or null before its first tick.</summary>
+    Task<InstrumentSnapshot?> GetSnapshotAsync(uint instrumentToken);
 }

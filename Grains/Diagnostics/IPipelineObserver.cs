@@ -5,7 +5,7 @@ using Ticker.Grains.Validation;
 namespace Ticker.Grains.Diagnostics;
 
 /// <summary>
-/// What the tick pipeline (instrument grains, partition consumers and the batcher; or a Redis shard worker) reports as
+/// What the tick pipeline (partition consumers applying ticks, and the batcher) reports as
 /// it goes: the seam between the hot path and the metrics. Implementations are thread-safe. Per-tick methods must be
 /// cheap and allocation-free; latencies are in <see cref="System.Diagnostics.Stopwatch"/> ticks.
 /// </summary>

@@ -2,12 +2,12 @@ namespace Ticker.Grains.Diagnostics;
 
 /// <summary>
 /// The statistics of this silo: one <see cref="ShardStatistics"/> per stream partition (written by that partition's
-/// consumer), one for silo-wide figures (the batcher's flushes, grains' latency), live instrument grains, and totals.
+/// consumer), one for silo-wide figures (the batcher's flushes, ticks' processing latency), instrument states loaded, and totals.
 /// </summary>
 public sealed class SiloStatistics
 {
     private readonly ShardStatistics[] _shards;
-    private long _activeGrains;
+    private long _loadedInstruments;
     private long _pendingSnapshots;
 
     /// <summary>Creates statistics for <paramref name="shardCount"/> shards.</summary>
@@ -23,11 +23,11 @@ public sealed class SiloStatistics
     /// <summary>Per shard (stream partition).</summary>
     public IReadOnlyList<ShardStatistics> Shards => _shards;
 
-    /// <summary>Silo-wide figures: the batcher's flushes (batches, snapshots, flush and end-to-end latency) and the instrument grains' processing latency.</summary>
+    /// <summary>Silo-wide figures: the batcher's flushes (batches, snapshots, flush and end-to-end latency) and the ticks' processing latency.</summary>
     public ShardStatistics SiloWide { get; } = new(-1);
 
-    /// <summary>Instrument grains active on this silo now.</summary>
-    public long ActiveGrains => Volatile.Read(ref _activeGrains);
+    /// <summary>Instrument states loaded by this silo's partition consumers now.</summary>
+    public long LoadedInstruments => Volatile.Read(ref _loadedInstruments);
 
     /// <summary>Snapshots waiting in the batcher grain (set by it after every change).</summary>
     public long PendingSnapshots { get => Volatile.Read(ref _pendingSnapshots); set => Volatile.Write(ref _pendingSnapshots, value); }
@@ -47,8 +47,8 @@ public sealed class SiloStatistics
         }
     }
 
-    /// <summary>Counts an instrument grain activated (+1) or deactivated (−1).</summary>
-    public void OnGrainsActivated(int delta) => Interlocked.Add(ref _activeGrains, delta);
+    /// <summary>Counts instrument states loaded (positive) or freed with their partition consumer (negative).</summary>
+    public void OnInstrumentsLoaded(int delta) => Interlocked.Add(ref _loadedInstruments, delta);
 
     /// <summary>Takes a consistent-enough copy of the totals (counters summed, histograms merged).</summary>
     public SiloTotals Capture()

@@ -1,6 +1,6 @@
 namespace Ticker.Grains.Market;
 
-/// <summary>Settings of the instrument grains. Section <c>Grains</c>.</summary>
+/// <summary>Settings of the instruments' state and its grains. Section <c>Grains</c>.</summary>
 public sealed class GrainOptions
 {
     /// <summary>The configuration section.</summary>
@@ -15,6 +15,6 @@ public sealed class GrainOptions
     /// <summary>Length of an underlying's OHLCV bar; whole seconds, 1 s to 1 day.</summary>
     public TimeSpan BarInterval { get; set; } = DefaultBarInterval;
 
-    /// <summary>A grain that saw no tick for this long is deactivated (its memory freed); 2 s to 1 day.</summary>
+    /// <summary>A partition consumer that saw no tick for this long is deactivated, its instruments' states freed (they load again from their snapshots); 2 s to 1 day.</summary>
     public TimeSpan IdleDeactivation { get; set; } = DefaultIdleDeactivation;
 }

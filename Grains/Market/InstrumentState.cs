@@ -9,7 +9,7 @@ using Ticker.Grains.Pricing;
 namespace Ticker.Grains.Market;
 
 /// <summary>
-/// The state of one instrument, the domain object an instrument grain hosts (plain C#, no Orleans): an underlying
+/// The state of one instrument, the domain object a partition consumer keeps per instrument (plain C#, no Orleans): an underlying
 /// keeps its last price and OHLCV bars; an option keeps its last tick (with depth), its IV (the warm start for the
 /// next solve) and Greeks. One caller at a time, as a grain's turns are.
 /// </summary>

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.Streams;
 using Orleans.Streams.Core;
+using Ticker.Grains.Batching;
 using Ticker.Grains.Diagnostics;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Batching;
@@ -21,19 +21,26 @@ namespace Ticker.Grains.Market;
 
 /// <summary>
 /// The consumer of one partition of the tick stream, subscribed implicitly (one activation per partition in the
-/// cluster, on the silo whose pulling agent reads the partition's queue). For each delivered batch it keeps the
-/// underlyings' spot, validates every tick, groups the ticks by instrument and calls each instrument grain once with
-/// all of its ticks, then hands every snapshot produced to the silo's batcher in one call and completes the delivery
-/// only when they are written. A delivery carries as many events as the pulling agent has queued for the partition
-/// (up to <c>StreamPullingAgentOptions.BatchContainerBatchSize</c>), so under load each instrument call carries more ticks.
+/// cluster, on the silo whose pulling agent reads the partition's queue), and the owner of its instruments' state
+/// (<see cref="PartitionInstruments"/>). For each delivered batch it keeps the underlyings' spot, validates every
+/// tick and applies it to its instrument's state in place, then hands the delivery's snapshots to the silo's batcher
+/// in one call and completes the delivery only when they are written. No grain call per instrument: a delivery of
+/// thousands of ticks is one turn of this grain and one batcher call. A delivery carries as many events as the
+/// pulling agent has queued for the partition (up to <c>StreamPullingAgentOptions.BatchContainerBatchSize</c>).
 /// </summary>
+/// <remarks>
+/// An instrument's state is loaded from its last snapshot the first time a delivery (or a read) needs it in this
+/// activation, all of a delivery's new instruments in one read; ticks at or before its stream position are skipped as
+/// redeliveries. When the partition's queue moves to another silo the activation leaves, and the next one loads the
+/// states from the snapshots the last deliveries wrote before they completed.
+/// </remarks>
 [ImplicitStreamSubscription(ITickPartitionGrain.StreamNamespace)]
 [PreferLocalPlacement] // activated by the first delivery: on the silo whose pulling agent reads the queue
 public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<TickBatch>
 {
-    private static readonly int RoutedTickSize = Unsafe.SizeOf<RoutedTick>();
-
     private readonly InstrumentMaster _master;
+    private readonly InstrumentSettings _settings;
+    private readonly bool _conflate;
     private readonly TickValidator _validator;
     private readonly ShardMap _map;
     private readonly IPipelineObserver _observer;
@@ -42,17 +49,12 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly UnderlyingPrices _spots;
-    private readonly SiloAddress _silo;
     private readonly IPartitionLocality? _locality;
     private readonly int[] _reasonCounts = new int[TickValidator.ReasonCount];
-    private readonly Dictionary<uint, int> _groupOf = [];
-    private readonly List<Group> _groups = [];
-    private readonly List<Group> _groupPool = [];
-    private RoutedTick[] _routedTicks = new RoutedTick[1024];
-    private int[] _routedGroup = new int[1024];
-    private int _routed;
-    private byte[] _payload = new byte[1024 * 416];
-    private int _groupsUsed;
+    private readonly List<uint> _missingTokens = [];
+    private readonly List<int> _missingIds = [];
+    private readonly bool[] _requested;
+    private PartitionInstruments _instruments = null!;
     private Tick[] _strictScratch = [];
     private ShardStatistics _shard = null!;
     private int _partition;
@@ -62,19 +64,21 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     /// <summary>Creates the grain (Orleans does, with the silo's services).</summary>
     public TickPartitionGrain(
         InstrumentMaster master,
+        InstrumentSettings settings,
+        IOptions<BatchingOptions> batching,
         TickValidator validator,
         ShardMap map,
         IPipelineObserver observer,
         SiloStatistics statistics,
         ISnapshotReader snapshots,
         TimeProvider time,
-        ILocalSiloDetails silo,
         IServiceProvider services,
         ILogger<TickPartitionGrain> logger)
     {
-        _silo = silo.SiloAddress;
         _locality = services.GetService<IPartitionLocality>();
         _master = master;
+        _settings = settings;
+        _conflate = batching.Value.Conflate;
         _validator = validator;
         _map = map;
         _observer = observer;
@@ -83,6 +87,7 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         _time = time;
         _logger = logger;
         _spots = new UnderlyingPrices(master.Count);
+        _requested = new bool[master.Count];
     }
 
     /// <inheritdoc />
@@ -96,6 +101,7 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         }
 
         _shard = _statistics.Shards[_partition];
+        _instruments = new PartitionInstruments(_master, _settings, _conflate, _observer, _statistics.SiloWide.ProcessingLatency);
 
         // Options are priced off the underlyings' last prices: start from the snapshots so the first option tick after
         // a restart or a move to another silo already has a spot.
@@ -115,11 +121,36 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     }
 
     /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _statistics.OnInstrumentsLoaded(-_instruments.Count);
+        _observer.OnDeactivated(_instruments.Count);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<TickBatch>().ResumeAsync(this);
 
     /// <inheritdoc />
     public Task<long> GetBatchesAsync() => Task.FromResult(_batches);
+
+    /// <inheritdoc />
+    public async Task<InstrumentSnapshot?> GetSnapshotAsync(uint instrumentToken)
+    {
+        if (!_master.TryGetId(instrumentToken, out var id))
+        {
+            return null;
+        }
+
+        if (!_instruments.IsLoaded(id))
+        {
+            _instruments.Load(id, await _snapshots.GetAsync(instrumentToken, CancellationToken.None));
+            _statistics.OnInstrumentsLoaded(1);
+        }
+
+        return _instruments.SnapshotOf(id);
+    }
 
     /// <summary>
     /// Leaves this silo (after the current delivery) when another silo's agent reads the partition's queue: its next
@@ -141,11 +172,13 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     public async Task OnNextAsync(IList<SequentialItem<TickBatch>> items)
     {
         FollowQueue();
+        if (CollectUnloaded(items))
+        {
+            await LoadAsync();
+        }
+
         var nowUs = _time.MicrosecondsNow();
-        _groupOf.Clear();
-        _groups.Clear();
-        _groupsUsed = 0;
-        _routed = 0;
+        _instruments.BeginDelivery();
         var delivered = 0;
         foreach (var item in items)
         {
@@ -162,17 +195,16 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
 
             var token = item.Token;
             var entry = token is null ? default : new StreamEntryId(token.SequenceNumber, token.EventIndex);
-            delivered += Route(item.Item.Ticks, entry, nowUs);
+            delivered += Apply(item.Item.Ticks, entry, nowUs);
         }
 
+        _instruments.EndDelivery();
         ReportInvalid();
-        if (_groups.Count > 0)
+        Count(_instruments.Counts);
+        var snapshots = _instruments.Snapshots;
+        if (!snapshots.IsEmpty)
         {
-            var snapshots = await ApplyAsync();
-            if (snapshots.Length > 0)
-            {
-                await GrainFactory.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet(snapshots));
-            }
+            await GrainFactory.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet([snapshots]));
         }
 
         _shard.DeliveredTicks += delivered;
@@ -190,72 +222,76 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     }
 
     /// <summary>
-    /// Calls every instrument grain of the delivery once, with all of its ticks, and gathers their snapshots. The
-    /// ticks are laid out by instrument in one buffer that each call gets a slice of: the calls are local (the grains
-    /// live beside their partition) and all complete before the next delivery reuses the buffer; a remote call
-    /// serializes just its slice when it is sent.
+    /// Notes the instruments of the delivery's owned ticks whose state is not loaded yet; returns whether there are any.
     /// </summary>
-    private async Task<ReadOnlyMemory<byte>[]> ApplyAsync()
+    private bool CollectUnloaded(IList<SequentialItem<TickBatch>> items)
     {
-        var start = 0;
-        for (var g = 0; g < _groups.Count; g++)
+        _missingTokens.Clear();
+        _missingIds.Clear();
+        foreach (var item in items)
         {
-            var group = _groups[g];
-            group.Start = start;
-            start += group.Count;
-            group.Count = 0;
-        }
-
-        if (_payload.Length < start * RoutedTickSize)
-        {
-            _payload = new byte[Math.Max(start * RoutedTickSize, _payload.Length * 2)];
-        }
-
-        var laidOut = MemoryMarshal.Cast<byte, RoutedTick>(_payload.AsSpan());
-        for (var r = 0; r < _routed; r++)
-        {
-            var group = _groups[_routedGroup[r]];
-            laidOut[group.Start + group.Count++] = _routedTicks[r];
-        }
-
-        var calls = new Task<ApplyResult>[_groups.Count];
-        for (var g = 0; g < calls.Length; g++)
-        {
-            var group = _groups[g];
-            var slice = _payload.AsMemory(group.Start * RoutedTickSize, group.Count * RoutedTickSize);
-            calls[g] = GrainFactory.GetGrain<IInstrumentGrain>(group.Token).ApplyAsync(new InstrumentTicks(slice, _silo));
-        }
-
-        try
-        {
-            await Task.WhenAll(calls);
-        }
-        catch
-        {
-            // Some instrument grain failed (its silo died, a timeout): the others have applied their ticks, so their
-            // snapshots are written first; then the delivery fails and is retried, and the grains that applied
-            // recognise the redelivered ticks and answer with their current snapshot.
-            var written = Collect(calls);
-            if (written.Length > 0)
+            if (!item.Item.IsWellFormed)
             {
-                await GrainFactory.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet(written));
+                continue;
             }
 
-            throw;
+            var ticks = item.Item.Ticks;
+            var owned = OwnedPrefix(ticks);
+            for (var i = 0; i < owned; i++)
+            {
+                var token = ticks[i].InstrumentToken;
+                if (_master.TryGetId(token, out var id) && !_instruments.IsLoaded(id) && !_requested[id])
+                {
+                    _requested[id] = true;
+                    _missingTokens.Add(token);
+                    _missingIds.Add(id);
+                }
+            }
         }
 
-        return Collect(calls);
+        return _missingIds.Count > 0;
+    }
+
+    /// <summary>Loads the noted instruments' states from their last snapshots, in one read.</summary>
+    private async Task LoadAsync()
+    {
+        try
+        {
+            foreach (var saved in await _snapshots.GetManyAsync(_missingTokens, CancellationToken.None))
+            {
+                if (_master.TryGetId(saved.InstrumentToken, out var id))
+                {
+                    _instruments.Load(id, saved);
+                }
+            }
+
+            foreach (var id in _missingIds)
+            {
+                _instruments.Load(id, null);
+            }
+
+            _statistics.OnInstrumentsLoaded(_missingIds.Count);
+        }
+        finally
+        {
+            foreach (var id in _missingIds)
+            {
+                _requested[id] = false;
+            }
+        }
     }
 
     /// <summary>
-    /// Validates one event's ticks and files each under its instrument, with its position and the spot of its moment.
+    /// Validates one event's ticks and applies each to its instrument's state, with its position and the spot of its
+    /// moment.
     /// </summary>
     /// <returns>How many of the event's ticks this partition owns (delivered once the delivery completes).</returns>
-    /// <remarks>Allocates nothing per tick (the routing buffers grow to the largest delivery and are reused).</remarks>
-    private int Route(ReadOnlySpan<Tick> ticks, StreamEntryId entry, long nowUs)
+    /// <remarks>Allocates nothing per tick.</remarks>
+    private int Apply(ReadOnlySpan<Tick> ticks, StreamEntryId entry, long nowUs)
     {
         var nowSeconds = nowUs / 1_000_000;
-        var owned = OwnedCount(ticks, nowSeconds);
+        var owned = OwnedPrefix(ticks);
+        UpdateSpotsFromBroadcasts(ticks[owned..], nowSeconds);
         if (owned == 0 || RejectedByStrictValidation(ticks[..owned], nowSeconds))
         {
             return owned;
@@ -290,35 +326,18 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
                 _spots.Set(id, tick.LastPrice);
             }
 
-            if (!_groupOf.TryGetValue(tick.InstrumentToken, out var group))
-            {
-                group = _groups.Count;
-                _groupOf.Add(tick.InstrumentToken, group);
-                _groups.Add(RentGroup(tick.InstrumentToken));
-            }
-
-            if (_routed == _routedTicks.Length)
-            {
-                Array.Resize(ref _routedTicks, _routedTicks.Length * 2);
-                Array.Resize(ref _routedGroup, _routedTicks.Length);
-            }
-
-            ref var routed = ref _routedTicks[_routed];
-            routed.Tick = tick;
-            routed.Position = new StreamPosition(entry, i);
-            routed.UnderlyingPrice = kind is InstrumentKind.Call or InstrumentKind.Put ? _spots.Get(_master.UnderlyingIdOf(id)) : 0;
-            _routedGroup[_routed++] = group;
-            _groups[group].Count++;
+            var underlyingPrice = kind is InstrumentKind.Call or InstrumentKind.Put ? _spots.Get(_master.UnderlyingIdOf(id)) : 0;
+            _instruments.Apply(in tick, id, new StreamPosition(entry, i), underlyingPrice, nowUs);
         }
 
         return owned;
     }
 
     /// <summary>
-    /// Takes the broadcast copies of other partitions' underlyings off the tail (they only move the spot, oldest
-    /// first so the newest is left) and returns how many ticks at the front this partition owns.
+    /// How many ticks at the front this partition owns: the producer appends copies of other partitions' underlyings
+    /// at the tail, which only move the spot.
     /// </summary>
-    private int OwnedCount(ReadOnlySpan<Tick> ticks, long nowSeconds)
+    private int OwnedPrefix(ReadOnlySpan<Tick> ticks)
     {
         var owned = ticks.Length;
         while (owned > 0 && _map.ShardOf(ticks[owned - 1].InstrumentToken) != _partition)
@@ -326,17 +345,20 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
             owned--;
         }
 
-        for (var i = owned; i < ticks.Length; i++)
+        return owned;
+    }
+
+    /// <summary>Moves the spots by the broadcast copies of other partitions' underlyings (oldest first, so the newest is left).</summary>
+    private void UpdateSpotsFromBroadcasts(ReadOnlySpan<Tick> broadcasts, long nowSeconds)
+    {
+        foreach (ref readonly var tick in broadcasts)
         {
-            ref readonly var tick = ref ticks[i];
             if (tick.LastPrice > 0 && _validator.Validate(in tick, nowSeconds) == TickValidationReason.Valid
                 && _master.TryGetId(tick.InstrumentToken, out var id))
             {
                 _spots.Set(id, tick.LastPrice);
             }
         }
-
-        return owned;
     }
 
     private bool RejectedByStrictValidation(ReadOnlySpan<Tick> ticks, long nowSeconds)
@@ -364,37 +386,13 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         return true;
     }
 
-    private ReadOnlyMemory<byte>[] Collect(Task<ApplyResult>[] calls)
+    private void Count(PartitionInstruments.DeliveryCounts counts)
     {
-        var parts = new List<ReadOnlyMemory<byte>>(calls.Length);
-        foreach (var call in calls)
-        {
-            if (!call.IsCompletedSuccessfully)
-            {
-                continue;
-            }
-
-            var result = call.Result;
-            _shard.DuplicateTicks += result.Duplicates;
-            _shard.ProcessingErrors += result.Rejected;
-            _shard.GreeksComputed += result.GreeksComputed;
-            _shard.IvFailures += result.IvFailures;
-            if (result.Kind is InstrumentKind.Call or InstrumentKind.Put)
-            {
-                _shard.OptionTicks += result.Applied;
-            }
-            else
-            {
-                _shard.UnderlyingTicks += result.Applied;
-            }
-
-            if (result.IsWellFormed && result.Snapshots.Length > 0)
-            {
-                parts.Add(result.Snapshots);
-            }
-        }
-
-        return [.. parts];
+        _shard.OptionTicks += counts.OptionTicks;
+        _shard.UnderlyingTicks += counts.UnderlyingTicks;
+        _shard.DuplicateTicks += counts.Duplicates;
+        _shard.GreeksComputed += counts.GreeksComputed;
+        _shard.IvFailures += counts.IvFailures;
     }
 
     private void ReportInvalid()
@@ -417,28 +415,4 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: stream error: {Reason}")]
     private static partial void LogStreamError(ILogger logger, int partition, string reason);
-
-    /// <summary>A group object for <paramref name="token"/>, reused across deliveries.</summary>
-    private Group RentGroup(uint token)
-    {
-        if (_groupsUsed == _groupPool.Count)
-        {
-            _groupPool.Add(new Group());
-        }
-
-        var group = _groupPool[_groupsUsed++];
-        group.Token = token;
-        group.Count = 0;
-        return group;
-    }
-
-    /// <summary>One instrument's ticks of the delivery being routed.</summary>
-    private sealed class Group
-    {
-        public uint Token { get; set; }
-
-        public int Count { get; set; }
-
-        public int Start { get; set; }
-    }
 }

@@ -50,7 +50,7 @@ public sealed class StatusSampler : BackgroundService
         var seconds = Math.Max(1e-3, (current.CapturedAt - previous.CapturedAt).TotalSeconds);
         var processing = SiloTotals.Delta(current.ProcessingLatency, _previous?.ProcessingLatency);
         var endToEnd = SiloTotals.Delta(current.EndToEndLatency, _previous?.EndToEndLatency);
-        var grains = (int)_statistics.ActiveGrains;
+        var grains = (int)_statistics.LoadedInstruments;
         var sample = new StatusSample(
             current.CapturedAt,
             (current.TicksProcessed - previous.TicksProcessed) / seconds,

@@ -21,7 +21,7 @@ internal static class TickerSiloBuilderExtensions
             // (tests, small machines) gets a shorter quantum.
             var age = idle >= TimeSpan.FromSeconds(2) ? idle : GrainOptions.DefaultIdleDeactivation;
             o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(o.CollectionQuantum.Ticks, age.Ticks / 2));
-            o.ClassSpecificCollectionAge[typeof(InstrumentGrain).FullName!] = age;
+            o.ClassSpecificCollectionAge[typeof(TickPartitionGrain).FullName!] = age;
         });
         if (!string.IsNullOrWhiteSpace(name))
         {

@@ -17,8 +17,10 @@ internal sealed class PhaseRunner
     /// <summary>The batch size limit of silos run with <c>--conflate</c> (distinct instruments per batch).</summary>
     public const int ConflatedBatchSize = 10_000;
 
-    /// <summary>Shards of every run.</summary>
-    public const int Shards = 2;
+    /// <summary>Stream queues of every run: the default on Redis, so each of the silo's partition consumers has a delivery in flight while others wait for their flush.</summary>
+    public const int Shards = 8;
+
+    private static readonly string ShardsText = Shards.ToString(CultureInfo.InvariantCulture);
 
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
@@ -62,7 +64,7 @@ internal sealed class PhaseRunner
 
         var port = FreePort();
         var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
-        string[] siloArgs = [_tickerDll, "silo", "--redis", _redis, "--silo-id", "loadtest", "--shards", "2", "--http", url, .. phase.SiloFlags];
+        string[] siloArgs = [_tickerDll, "silo", "--redis", _redis, "--silo-id", "loadtest", "--shards", ShardsText, "--http", url, .. phase.SiloFlags];
         var environment = new Dictionary<string, string> { ["TICKER_Greeks__Enabled"] = phase.Greeks ? "true" : "false" };
         if (phase.SiloFlags.Contains("--conflate"))
         {
@@ -81,7 +83,7 @@ internal sealed class PhaseRunner
         [
             _tickerDll, "feed", "--redis", _redis, "--synthetic", "--instruments", phase.Instruments.ToString(CultureInfo.InvariantCulture),
             "--rate", phase.Rate.ToString(CultureInfo.InvariantCulture), "--duration", phase.Seconds.ToString(CultureInfo.InvariantCulture),
-            "--manifest", manifest, "--shards", "2",
+            "--manifest", manifest, "--shards", ShardsText,
             .. phase.Ticks is { } limit ? (string[])["--ticks", limit.ToString(CultureInfo.InvariantCulture)] : [],
         ];
 

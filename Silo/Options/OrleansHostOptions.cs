@@ -29,7 +29,7 @@ public sealed class OrleansHostOptions
 
     /// <summary>
     /// Most stream events a partition consumer takes in one delivery (Orleans' <c>BatchContainerBatchSize</c>): one at
-    /// low load, up to this many when events queue up, so an instrument grain gets more ticks per call; 1 to 10,000.
+    /// low load, up to this many when events queue up, so each turn of the consumer applies more ticks; 1 to 10,000.
     /// </summary>
     public int DeliveryBatchSize { get; set; } = DefaultDeliveryBatchSize;
 }

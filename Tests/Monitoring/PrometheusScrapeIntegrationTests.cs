@@ -67,7 +67,7 @@ public sealed class PrometheusScrapeIntegrationTests(PrometheusScrapeFixture fix
             Assert.Contains($"\n{family}", body, StringComparison.Ordinal);
         }
 
-        Assert.Contains("microsoft_orleans_orleans_grains{grain_type=\"instrument\"}", body, StringComparison.Ordinal);
+        Assert.Contains("microsoft_orleans_orleans_grains{grain_type=\"tickpartition\"}", body, StringComparison.Ordinal);
         Assert.Contains("microsoft_orleans_orleans_streams_persistent_stream_pulling_agents{name=\"ticks\"}", body, StringComparison.Ordinal);
     }
 

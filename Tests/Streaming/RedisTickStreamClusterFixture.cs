@@ -14,7 +14,7 @@ using Ticker.Tests.Infrastructure;
 namespace Ticker.Tests.Streaming;
 
 /// <summary>
-/// A two-silo <see cref="TestCluster"/> running the ticker's real grains (TickPartitionGrain, the instrument grains,
+/// A two-silo <see cref="TestCluster"/> running the ticker's real grains (TickPartitionGrain with its instruments' state,
 /// the batcher) with the tick stream on the Redis Streams provider, against a redis-server of its own. Both silos
 /// write to one in-memory snapshot store.
 /// </summary>

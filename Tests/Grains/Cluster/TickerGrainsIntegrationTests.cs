@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Ticker.Grains.Interfaces.Accounts;
 using Ticker.Grains.Interfaces.Batching;
 using Ticker.Grains.Interfaces.Instruments;
@@ -46,48 +45,22 @@ public sealed class TickerGrainsIntegrationTests(TickerClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_redelivered_tick_is_skipped_and_counted_and_state_does_not_move()
-    {
-        var put = TestMarket.NiftyOption(InstrumentKind.Put, 23900);
-        var grain = Grains.GetGrain<IInstrumentGrain>(put.InstrumentToken);
-        var routed = new[]
-        {
-            Routed(put.InstrumentToken, 100, new StreamPosition(new StreamEntryId(5, 0), 0)),
-            Routed(put.InstrumentToken, 101, new StreamPosition(new StreamEntryId(5, 0), 1)),
-        };
-
-        var first = await grain.ApplyAsync(new InstrumentTicks(RawPayload.Pack<RoutedTick>(routed)));
-        var again = await grain.ApplyAsync(new InstrumentTicks(RawPayload.Pack<RoutedTick>(routed)));
-
-        Assert.Equal((2, 0), (first.Applied, first.Duplicates));
-        Assert.Equal((0, 2), (again.Applied, again.Duplicates));
-
-        // A redelivery answers with the current state once, so a snapshot whose first write was lost is written.
-        var resent = RawPayload.View<InstrumentSnapshot>(again.Snapshots);
-        Assert.Equal(1, resent.Length);
-        Assert.Equal((2L, 101.0), (resent[0].Ticks, resent[0].LastPrice));
-        var snapshot = await grain.GetSnapshotAsync();
-        Assert.Equal(2, snapshot!.Value.Ticks);
-        Assert.Equal(101, snapshot.Value.LastPrice);
-    }
-
-    [Fact]
-    public async Task A_deactivated_grain_comes_back_with_its_state_from_the_snapshot_store()
+    public async Task A_deactivated_partition_comes_back_with_its_instruments_state_from_the_snapshot_store()
     {
         var call = TestMarket.NiftyOption(InstrumentKind.Call, 24100);
-        var grain = Grains.GetGrain<IInstrumentGrain>(call.InstrumentToken);
-        var result = await grain.ApplyAsync(new InstrumentTicks(RawPayload.Pack<RoutedTick>(
-            [Routed(call.InstrumentToken, 120, new StreamPosition(new StreamEntryId(9, 0), 0))])));
-        await Grains.GetGrain<ISnapshotBatcherGrain>(0).AddAsync(new SnapshotSet([result.Snapshots]));
+        await fixture.Writer.WriteAsync(new[] { TestMarket.Tick(call.InstrumentToken, 120, TestMarket.Us(4, 0)) }, CancellationToken.None);
+        var before = await WaitForTicksAsync(call.InstrumentToken, 1);
 
-        var management = Grains.GetGrain<IManagementGrain>(0);
-        await management.ForceActivationCollection(TimeSpan.Zero);
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
-        var restored = await grain.GetSnapshotAsync();
-        Assert.Equal(1, restored!.Value.Ticks);
-        var redelivered = await grain.ApplyAsync(new InstrumentTicks(RawPayload.Pack<RoutedTick>(
-            [Routed(call.InstrumentToken, 120, new StreamPosition(new StreamEntryId(9, 0), 0))])));
-        Assert.Equal(1, redelivered.Duplicates);
+        // The read activates the partition again, which loads the instrument from its last written snapshot ...
+        var restored = await Grains.GetGrain<IInstrumentGrain>(call.InstrumentToken).GetSnapshotAsync();
+        Assert.Equal((before.Ticks, before.LastPrice, before.Position), (restored!.Value.Ticks, restored.Value.LastPrice, restored.Value.Position));
+
+        // ... and the next tick carries on from it.
+        await fixture.Writer.WriteAsync(new[] { TestMarket.Tick(call.InstrumentToken, 121, TestMarket.Us(4, 0, 1)) }, CancellationToken.None);
+        var after = await WaitForTicksAsync(call.InstrumentToken, before.Ticks + 1);
+        Assert.Equal(121, after.LastPrice);
     }
 
     [Fact]
@@ -132,13 +105,6 @@ public sealed class TickerGrainsIntegrationTests(TickerClusterFixture fixture)
         Assert.Contains("acct-live", ids);
         Assert.Contains("acct-stale", ids);
     }
-
-    private static RoutedTick Routed(uint token, double price, StreamPosition position) => new()
-    {
-        Tick = TestMarket.Tick(token, price, TestMarket.Us(4, 0)),
-        Position = position,
-        UnderlyingPrice = 24000,
-    };
 
     private async Task<InstrumentSnapshot> WaitForTicksAsync(uint token, long ticks)
     {

@@ -208,7 +208,7 @@ public sealed class DashboardIntegrationTests : IClassFixture<DashboardSiloFixtu
         Assert.Equal("/dashboard/", (await browser.EvaluateAsync("document.querySelector('a.orleans').getAttribute('href')")).GetString());
 
         await browser.NavigateAsync(new Uri(_silo.OrleansDashboard, "#/grains"));
-        foreach (var grain in new[] { "InstrumentGrain", "AccountGrain", "SnapshotBatcherGrain", "TickPartitionGrain" })
+        foreach (var grain in new[] { "TickPartitionGrain", "SnapshotBatcherGrain", "AccountGrain" })
         {
             await browser.WaitForAsync($"document.body.innerText.includes('{grain}')", $"the Orleans Dashboard lists {grain}");
         }
