@@ -31,7 +31,7 @@ public static class SnapshotHash
     /// <param name="tradingSymbol">The instrument's tradingsymbol, UTF-8.</param>
     /// <returns>The number of pairs appended.</returns>
     /// <remarks>Allocates nothing once <paramref name="args"/> has warmed up.</remarks>
-    public static int Write(RedisArguments args, in InstrumentSnapshot s, ReadOnlySpan<byte> tradingSymbol)
+    public static int Write(PackedArguments args, in InstrumentSnapshot s, ReadOnlySpan<byte> tradingSymbol)
     {
         ArgumentNullException.ThrowIfNull(args);
         var option = s.IsOption;
@@ -85,13 +85,13 @@ public static class SnapshotHash
     /// <returns>The field/value entries.</returns>
     public static HashEntry[] ToHashEntries(in InstrumentSnapshot s, ReadOnlySpan<byte> tradingSymbol)
     {
-        var args = new RedisArguments(4096);
+        var args = new PackedArguments(4096);
         var pairs = Write(args, in s, tradingSymbol);
+        var values = args.ToValues();
         var entries = new HashEntry[pairs];
         for (var i = 0; i < pairs; i++)
         {
-            // Copied out of the list's chunks, so the entries own their bytes.
-            entries[i] = new HashEntry((byte[]?)args[2 * i], (byte[]?)args[(2 * i) + 1]);
+            entries[i] = new HashEntry(values[2 * i], values[(2 * i) + 1]);
         }
 
         return entries;
@@ -179,25 +179,25 @@ public static class SnapshotHash
         }
     }
 
-    private static void Pair(RedisArguments args, ReadOnlySpan<byte> name, long value)
+    private static void Pair(PackedArguments args, ReadOnlySpan<byte> name, long value)
     {
         args.AddCopy(name);
         args.Add(value);
     }
 
-    private static void Pair(RedisArguments args, ReadOnlySpan<byte> name, double value)
+    private static void Pair(PackedArguments args, ReadOnlySpan<byte> name, double value)
     {
         args.AddCopy(name);
         args.AddDouble(value);
     }
 
-    private static void Pair(RedisArguments args, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    private static void Pair(PackedArguments args, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
         args.AddCopy(name);
         args.AddCopy(value);
     }
 
-    private static void Optional(RedisArguments args, ReadOnlySpan<byte> name, bool present, double value)
+    private static void Optional(PackedArguments args, ReadOnlySpan<byte> name, bool present, double value)
     {
         args.AddCopy(name);
         if (present && double.IsFinite(value))
@@ -206,7 +206,7 @@ public static class SnapshotHash
         }
         else
         {
-            args.Add(RedisValue.EmptyString);
+            args.AddCopy([]);
         }
     }
 

@@ -14,10 +14,11 @@ namespace Ticker.Protocol.Redis;
 /// </summary>
 /// <remarks>
 /// <para>KEYS: one <c>tick:snap:{token}</c> per instrument of the batch, each once.</para>
-/// <para>ARGV: the number of channels; then for each key, in order, its position as <see cref="PositionLength"/>
-/// digits (<see cref="AddPosition"/>), the number of field/value pairs and the pairs (<see cref="SnapshotHash.Write"/>);
-/// then for each channel its name, the number of updates and, per update, the 1-based index of its key, its position
-/// (<see cref="AddPosition"/>) and its JSON object (<see cref="SnapshotUpdateJson"/>). Anything after that is padding (<see cref="RedisArguments.ToArray"/>).</para>
+/// <para>ARGV[1]: one MessagePack array of strings (<see cref="PackedArguments"/>, unpacked by <c>cmsgpack</c>) holding
+/// the number of channels; then for each key, in order, its position as <see cref="PositionLength"/> digits
+/// (<see cref="AddPosition"/>), the number of field/value pairs and the pairs (<see cref="SnapshotHash.Write"/>); then
+/// for each channel its name, the number of updates and, per update, the 1-based index of its key, its position
+/// (<see cref="AddPosition"/>) and its JSON object (<see cref="SnapshotUpdateJson"/>).</para>
 /// <para>Returns the number of keys refused because the hash held a newer position.</para>
 /// </remarks>
 public static class SnapshotWriteScript
@@ -31,6 +32,7 @@ public static class SnapshotWriteScript
     /// Lua's doubles, and free of the locale collation Lua's string comparison uses.
     /// </summary>
     public const string Lua = """
+        local ARGV = cmsgpack.unpack(ARGV[1])
         local function padded(text)
           if not text then return nil end
           local ms, seq, index = string.match(text, '^(%d+)%-(%d+)/(%d+)$')
@@ -80,7 +82,7 @@ public static class SnapshotWriteScript
     /// <param name="args">Where the position goes.</param>
     /// <param name="position">The snapshot's position.</param>
     /// <remarks>Allocates nothing once <paramref name="args"/> has warmed up.</remarks>
-    public static void AddPosition(RedisArguments args, StreamPosition position)
+    public static void AddPosition(PackedArguments args, StreamPosition position)
     {
         ArgumentNullException.ThrowIfNull(args);
         Span<byte> digits = stackalloc byte[PositionLength];

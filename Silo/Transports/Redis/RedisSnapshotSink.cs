@@ -31,7 +31,7 @@ public sealed partial class RedisSnapshotSink : ISnapshotSink
     private readonly RedisKey[] _keys;
     private readonly byte[][] _symbols;
     private readonly int[] _channelOf;
-    private readonly RedisValue[] _channels;
+    private readonly byte[][] _channels;
     private readonly RedisKey?[] _chainKeys;
     private readonly int[] _indexed;
     private readonly Stack<Scratch> _scratch = new();
@@ -79,7 +79,7 @@ public sealed partial class RedisSnapshotSink : ISnapshotSink
             }
         }
 
-        _channels = new RedisValue[channels.Count];
+        _channels = new byte[channels.Count][];
         for (var i = 0; i < channels.Count; i++)
         {
             _channels[i] = Encoding.UTF8.GetBytes(TickerKeys.Updates(channels[i]));
@@ -91,7 +91,7 @@ public sealed partial class RedisSnapshotSink : ISnapshotSink
 
     /// <inheritdoc />
     /// <remarks>
-    /// Per batch: one script call (its argument text in the scratch's reused chunks), its task, and a key array
+    /// Per batch: one script call (its arguments packed into one reused buffer), its task, and a key array
     /// when the batch's instrument count differs from the scratch's previous one. Nothing per snapshot.
     /// </remarks>
     public async ValueTask WriteAsync(ReadOnlyMemory<InstrumentSnapshot> underlyings, ReadOnlyMemory<InstrumentSnapshot> options, CancellationToken cancellationToken)
@@ -117,7 +117,8 @@ public sealed partial class RedisSnapshotSink : ISnapshotSink
 
             var db = _redis.GetDatabase();
             var started = Stopwatch.GetTimestamp();
-            var written = db.ScriptEvaluateAsync(SnapshotWriteScript.Lua, scratch.Keys(), scratch.Args.ToArray());
+            scratch.Argument[0] = scratch.Args.Packed;
+            var written = db.ScriptEvaluateAsync(SnapshotWriteScript.Lua, scratch.Keys(), scratch.Argument);
             foreach (var (key, token, strike) in scratch.NewlyIndexed)
             {
                 scratch.Indexing.Add(db.SortedSetAddAsync(key, token, strike));
@@ -184,9 +185,8 @@ public sealed partial class RedisSnapshotSink : ISnapshotSink
 
             scratch.AddKey(id, _keys[id]);
             SnapshotWriteScript.AddPosition(scratch.Args, s.Position);
-            var count = scratch.Args.Count;
-            scratch.Args.Add(0);
-            scratch.Args.Set(count, SnapshotHash.Write(scratch.Args, in s, _symbols[id]));
+            var pairs = scratch.Args.AddCountPlaceholder();
+            scratch.Args.SetCount(pairs, SnapshotHash.Write(scratch.Args, in s, _symbols[id]));
             if (_chainKeys[id] is { } chain && Interlocked.Exchange(ref _indexed[id], 1) == 0)
             {
                 scratch.NewlyIndexed.Add((chain, s.InstrumentToken, s.Strike));
@@ -198,11 +198,10 @@ public sealed partial class RedisSnapshotSink : ISnapshotSink
     {
         for (var channel = 0; channel < _channels.Length; channel++)
         {
-            scratch.Args.Add(_channels[channel]);
-            var count = scratch.Args.Count;
-            scratch.Args.Add(0);
+            scratch.Args.AddCopy(_channels[channel]);
+            var count = scratch.Args.AddCountPlaceholder();
             var updates = AddUpdates(scratch, channel, underlyings) + AddUpdates(scratch, channel, options);
-            scratch.Args.Set(count, updates);
+            scratch.Args.SetCount(count, updates);
         }
     }
 
@@ -265,7 +264,10 @@ public sealed partial class RedisSnapshotSink : ISnapshotSink
             _keyNumber = new int[instruments];
         }
 
-        public RedisArguments Args { get; } = new();
+        public PackedArguments Args { get; } = new();
+
+        /// <summary>The script's one argument: <see cref="Args"/> packed (the array is reused).</summary>
+        public RedisValue[] Argument { get; } = new RedisValue[1];
 
         public ArrayBufferWriter<byte> Buffer { get; } = new(4 * 1024);
 
