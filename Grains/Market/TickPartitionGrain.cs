@@ -123,8 +123,10 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _statistics.OnInstrumentsLoaded(-_instruments.Count);
-        _observer.OnDeactivated(_instruments.Count);
+        // Null when the activation failed before its states were set up (e.g. Redis down while reading the spots).
+        var loaded = _instruments?.Count ?? 0;
+        _statistics.OnInstrumentsLoaded(-loaded);
+        _observer.OnDeactivated(loaded);
         return Task.CompletedTask;
     }
 
