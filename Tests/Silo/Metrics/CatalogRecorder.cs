@@ -82,8 +82,6 @@ internal static class CatalogRecorder
             var cluster = provider.GetRequiredService<ClusterInstruments>();
             cluster.SetOwnedShards(2);
             cluster.SetLiveSilos(3);
-            cluster.RecordTakeover();
-            cluster.RecordLeaseLost();
             cluster.RecordSilosDeclaredDead(1);
 
             var kite = provider.GetRequiredService<KiteInstruments>();

@@ -72,8 +72,8 @@ public sealed class MetricsCatalogUnitTests
         var secondRegistry = second.GetRequiredService<CollectorRegistry>();
         _ = second.GetRequiredService<ClusterInstruments>();
 
-        Assert.Contains("cluster_shard_takeovers_total 1", await firstRegistry.LinesAsync());
-        Assert.Contains("cluster_shard_takeovers_total 0", await secondRegistry.LinesAsync());
+        Assert.Contains("cluster_silos_declared_dead_total 1", await firstRegistry.LinesAsync());
+        Assert.Contains("cluster_silos_declared_dead_total 0", await secondRegistry.LinesAsync());
     }
 
     [Fact]
