@@ -17,6 +17,18 @@ public sealed class TickBatch
         TickSize = Unsafe.SizeOf<Tick>();
     }
 
+    /// <summary>
+    /// Wraps <paramref name="payload"/>, ticks in this build's raw layout, without copying it: the caller hands the bytes
+    /// over and never changes them again (a stream entry's payload, read from Redis into its own array).
+    /// </summary>
+    public static TickBatch Wrap(ReadOnlyMemory<byte> payload) => new(payload, Unsafe.SizeOf<Tick>());
+
+    private TickBatch(ReadOnlyMemory<byte> payload, int tickSize)
+    {
+        Payload = payload;
+        TickSize = tickSize;
+    }
+
     /// <summary>The ticks, packed.</summary>
     [Id(0)]
     public ReadOnlyMemory<byte> Payload { get; private set; }

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using Orleans.Runtime;
 using StackExchange.Redis;
@@ -66,7 +65,7 @@ internal static class RedisTickEntry
     public static RedisValue FormatId(StreamEntryId id) => id.ToString();
 
     /// <summary>Turns an entry read from Redis into a batch container, or says why it cannot be one.</summary>
-    /// <remarks>Allocates the container and one copy of the payload.</remarks>
+    /// <remarks>Allocates the container; the batch wraps the payload array the reply was read into, not a copy.</remarks>
     public static bool TryDecode(StreamEntry entry, out RedisTickBatchContainer? container, out DeadLetterReason reason)
     {
         container = null;
@@ -103,7 +102,7 @@ internal static class RedisTickEntry
         }
 
         var streamId = StreamId.Create(((byte[])ns!).AsSpan(), ((byte[])key!).AsSpan());
-        container = new RedisTickBatchContainer(streamId, new TickBatch(MemoryMarshal.Cast<byte, Tick>(payload)), id);
+        container = new RedisTickBatchContainer(streamId, TickBatch.Wrap(payload), id);
         return true;
     }
 }
