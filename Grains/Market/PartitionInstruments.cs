@@ -33,10 +33,9 @@ public sealed class PartitionInstruments
     private readonly LatencyHistogram _latency;
     private readonly InstrumentState?[] _states;
 
-    // Per instrument id, for the delivery being applied: its snapshot slot, and whether it applied or skipped a tick.
+    // Per instrument id, for the delivery being applied: its snapshot slot (-1 until a tick of it is applied).
     private readonly int[] _deliveryOf;
     private readonly int[] _slotOf;
-    private readonly bool[] _applied;
     private readonly List<int> _skippedOnly = [];
     private byte[] _payload = new byte[256 * Unsafe.SizeOf<InstrumentSnapshot>()];
     private int _delivery;
@@ -59,7 +58,6 @@ public sealed class PartitionInstruments
         _states = new InstrumentState?[master.Count];
         _deliveryOf = new int[master.Count];
         _slotOf = new int[master.Count];
-        _applied = new bool[master.Count];
     }
 
     /// <summary>States loaded.</summary>
@@ -114,7 +112,6 @@ public sealed class PartitionInstruments
         {
             _deliveryOf[id] = _delivery;
             _slotOf[id] = -1;
-            _applied[id] = false;
         }
 
         if (state.HasApplied(position))
@@ -132,7 +129,6 @@ public sealed class PartitionInstruments
         var status = state.Apply(in tick, position, underlyingPrice, nowUs, ref Slot(id));
         var elapsed = Stopwatch.GetTimestamp() - started;
         _latency.Record((long)(elapsed * NanosecondsPerTimestamp));
-        _applied[id] = true;
         if (state.Instrument.IsOption)
         {
             _counts.OptionTicks++;
@@ -156,7 +152,7 @@ public sealed class PartitionInstruments
         foreach (var id in _skippedOnly)
         {
             var state = _states[id]!;
-            if (!_applied[id] && state.TickCount > 0)
+            if (_slotOf[id] < 0 && state.TickCount > 0)
             {
                 state.WriteSnapshot(ref Slot(id));
             }

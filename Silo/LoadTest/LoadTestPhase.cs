@@ -8,4 +8,5 @@ namespace Ticker.Silo.LoadTest;
 /// <param name="SiloFlags">Extra silo flags (<c>--conflate</c>, <c>--no-batching</c>).</param>
 /// <param name="Greeks">Whether Greeks are on in the silo.</param>
 /// <param name="Ticks">Stop the feed after this many ticks (the burst), or null.</param>
-internal sealed record LoadTestPhase(string Name, int Instruments, double Rate, double Seconds, string[] SiloFlags, bool Greeks = true, long? Ticks = null);
+/// <param name="Quick">The phase quick mode keeps of a scenario with several: the one with the scenario's own silo settings.</param>
+internal sealed record LoadTestPhase(string Name, int Instruments, double Rate, double Seconds, string[] SiloFlags, bool Greeks = true, long? Ticks = null, bool Quick = false);
