@@ -14,5 +14,9 @@ status=$?
 grep -Ev '^\s*Passed |^\s*$' "$log"
 # A plain closing line that any reader of CI output understands, summed over the run's totals.
 count() { grep -E "^\s+$1: *[0-9]+" "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+# CI shows only the end of the output, so each failed test's name and message is repeated here, last.
+awk '/^[[:space:]]+Failed [A-Za-z_]/ {shown = 0; printing = 1; print "FAILED:"}
+     /^[[:space:]]+(Passed|Skipped) [A-Za-z_]/ || /^Test Run|^Total tests/ {printing = 0}
+     printing && shown < 25 {print; shown++}' "$log"
 echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 exit "$status"
