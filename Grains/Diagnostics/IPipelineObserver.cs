@@ -17,6 +17,9 @@ public interface IPipelineObserver
     /// <summary>An option tick was applied; <paramref name="greeksElapsed"/> is the IV + Greeks part.</summary>
     void OnOptionTick(long elapsed, IvStatus status, long greeksElapsed, bool depthUpdated);
 
+    /// <summary>Redelivered ticks (after a failover or a retried delivery) were skipped: their instrument's state held them already.</summary>
+    void OnRedeliveredTicks(int count);
+
     /// <summary>Ticks were dropped by validation.</summary>
     void OnInvalidTicks(TickValidationReason reason, int count);
 

@@ -17,6 +17,9 @@ public sealed class NullPipelineObserver : IPipelineObserver
     public void OnOptionTick(long elapsed, IvStatus status, long greeksElapsed, bool depthUpdated) { }
 
     /// <inheritdoc />
+    public void OnRedeliveredTicks(int count) { }
+
+    /// <inheritdoc />
     public void OnInvalidTicks(TickValidationReason reason, int count) { }
 
     /// <inheritdoc />

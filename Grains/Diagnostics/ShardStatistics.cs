@@ -28,8 +28,8 @@ public sealed class ShardStatistics
     /// <summary>Ticks that could not be processed: unknown instrument with validation off (worker).</summary>
     public long ProcessingErrors;
 
-    /// <summary>Redelivered ticks skipped because their grain had applied them already (worker).</summary>
-    public long DuplicateTicks;
+    /// <summary>Redelivered ticks skipped because their instrument's state held them already (consumer).</summary>
+    public long RedeliveredTicks;
 
     /// <summary>Ticks whose delivery completed: applied (snapshots written), dropped as invalid, or skipped (consumer).</summary>
     public long DeliveredTicks;

@@ -116,7 +116,7 @@ public sealed class PartitionInstruments
 
         if (state.HasApplied(position))
         {
-            _counts.Duplicates++;
+            _counts.Redelivered++;
             if (first)
             {
                 _skippedOnly.Add(id);
@@ -199,7 +199,7 @@ public sealed class PartitionInstruments
         public int UnderlyingTicks;
 
         /// <summary>Redelivered ticks skipped (at or before their instrument's stream position).</summary>
-        public int Duplicates;
+        public int Redelivered;
 
         /// <summary>Option ticks whose IV solve succeeded.</summary>
         public int GreeksComputed;

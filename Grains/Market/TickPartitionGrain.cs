@@ -392,7 +392,12 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     {
         _shard.OptionTicks += counts.OptionTicks;
         _shard.UnderlyingTicks += counts.UnderlyingTicks;
-        _shard.DuplicateTicks += counts.Duplicates;
+        _shard.RedeliveredTicks += counts.Redelivered;
+        if (counts.Redelivered != 0)
+        {
+            _observer.OnRedeliveredTicks(counts.Redelivered);
+        }
+
         _shard.GreeksComputed += counts.GreeksComputed;
         _shard.IvFailures += counts.IvFailures;
     }

@@ -77,6 +77,9 @@ public sealed class MetricsShardObserver : IPipelineObserver
     }
 
     /// <inheritdoc />
+    public void OnRedeliveredTicks(int count) => _ticks.RecordRedelivered(count);
+
+    /// <inheritdoc />
     public void OnInvalidTicks(TickValidationReason reason, int count)
     {
         _ticks.RecordRejected(InstrumentKind.Underlying, TickValidationReasonNames.Of(reason), count);

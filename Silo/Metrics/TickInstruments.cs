@@ -31,6 +31,9 @@ public sealed class TickInstruments
     /// <summary>Histogram: from the tick's receive time at ingestion to its snapshot being written.</summary>
     public const string TickEndToEndLatencySeconds = "tick_end_to_end_latency_seconds";
 
+    /// <summary>Counter: redelivered ticks (after a failover or a retried delivery) skipped because their instrument's state held them already.</summary>
+    public const string TicksRedeliveredTotal = "ticks_redelivered_total";
+
     /// <summary>Counter: ticks that carried a five-level market depth update.</summary>
     public const string MarketDepthUpdatesTotal = "market_depth_updates_total";
 
@@ -61,6 +64,7 @@ public sealed class TickInstruments
     private readonly ConcurrentDictionary<string, Counter.Child> _validationReasons = new(StringComparer.Ordinal);
     private readonly Histogram _endToEnd;
     private readonly Counter _depthUpdates;
+    private readonly Counter _redelivered;
     private readonly Gauge _underlyingPrice;
     private readonly ConcurrentDictionary<string, Gauge.Child> _underlyingPrices = new(StringComparer.Ordinal);
     private readonly Gauge _activeAccounts;
@@ -76,6 +80,7 @@ public sealed class TickInstruments
         _validationErrors = factory.CreateCounter(TickValidationErrorsTotal, "Total ticks rejected by validation, by reason.", [ReasonKey]);
         _endToEnd = factory.CreateHistogram(TickEndToEndLatencySeconds, "Time from a tick's receipt at ingestion to its snapshot being written.",
             new HistogramConfiguration { Buckets = MetricsCatalog.MillisecondLatencyBuckets });
+        _redelivered = factory.CreateCounter(TicksRedeliveredTotal, "Total redelivered ticks (after a failover or a retried delivery) skipped because their instrument's state already held them.");
         _depthUpdates = factory.CreateCounter(MarketDepthUpdatesTotal, "Total market depth (five-level order book) updates processed.");
         _underlyingPrice = factory.CreateGauge(UnderlyingPrice, "Last traded price of each underlying, by symbol.", [SymbolKey]);
         _activeAccounts = factory.CreateGauge(TickProcessorActiveAccounts, "Number of broker accounts whose ticks are being processed.");
@@ -103,7 +108,7 @@ public sealed class TickInstruments
     public static IReadOnlyList<string> MetricNames { get; } =
     [
         TickProcessingLatencySeconds, TicksProcessedTotal, TickProcessingErrorsTotal, TickValidationErrorsTotal,
-        TickEndToEndLatencySeconds, MarketDepthUpdatesTotal, UnderlyingPrice, TickProcessorActiveAccounts,
+        TickEndToEndLatencySeconds, TicksRedeliveredTotal, MarketDepthUpdatesTotal, UnderlyingPrice, TickProcessorActiveAccounts,
     ];
 
     /// <summary>Records a tick processed successfully and the time it took.</summary>
@@ -161,6 +166,10 @@ public sealed class TickInstruments
     /// <summary>Records the time from a tick's receipt to its snapshot being written.</summary>
     /// <remarks>Allocates nothing.</remarks>
     public void RecordEndToEndLatency(double elapsedSeconds) => _endToEnd.Observe(elapsedSeconds);
+
+    /// <summary>Records redelivered ticks that were skipped.</summary>
+    /// <remarks>Allocates nothing.</remarks>
+    public void RecordRedelivered(int count) => _redelivered.Inc(count);
 
     /// <summary>Records a market depth update.</summary>
     /// <remarks>Allocates nothing.</remarks>

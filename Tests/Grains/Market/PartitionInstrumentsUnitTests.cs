@@ -22,12 +22,12 @@ public sealed class PartitionInstrumentsUnitTests
         var id = Load(instruments, put.InstrumentToken, saved: null);
 
         Deliver(instruments, (put.InstrumentToken, id, 100, Position(5, 0)), (put.InstrumentToken, id, 101, Position(5, 1)));
-        Assert.Equal((1, 2, 0), (instruments.Count, instruments.Counts.OptionTicks, instruments.Counts.Duplicates));
+        Assert.Equal((1, 2, 0), (instruments.Count, instruments.Counts.OptionTicks, instruments.Counts.Redelivered));
         Assert.Equal([1L, 2L], Snapshots(instruments).Select(s => s.Ticks));
 
         Deliver(instruments, (put.InstrumentToken, id, 100, Position(5, 0)), (put.InstrumentToken, id, 101, Position(5, 1)));
 
-        Assert.Equal((0, 2), (instruments.Counts.OptionTicks, instruments.Counts.Duplicates));
+        Assert.Equal((0, 2), (instruments.Counts.OptionTicks, instruments.Counts.Redelivered));
         var resent = Assert.Single(Snapshots(instruments));
         Assert.Equal((2L, 101.0, Position(5, 1)), (resent.Ticks, resent.LastPrice, resent.Position));
         Assert.Equal(2, instruments.SnapshotOf(id)!.Value.Ticks);
@@ -70,7 +70,7 @@ public sealed class PartitionInstrumentsUnitTests
         Load(next, call.InstrumentToken, saved);
         Deliver(next, (call.InstrumentToken, id, 121, Position(9, 1)), (call.InstrumentToken, id, 122, Position(10, 0)));
 
-        Assert.Equal((1, 1), (next.Counts.OptionTicks, next.Counts.Duplicates));
+        Assert.Equal((1, 1), (next.Counts.OptionTicks, next.Counts.Redelivered));
         var snapshot = Assert.Single(Snapshots(next));
         Assert.Equal((3L, 122.0), (snapshot.Ticks, snapshot.LastPrice));
     }

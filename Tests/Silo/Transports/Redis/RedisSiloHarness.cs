@@ -138,7 +138,7 @@ internal static class RedisSiloHarness
 
         var stats = silo.Services.GetRequiredService<Ticker.Grains.Diagnostics.SiloStatistics>();
         return string.Join("; ", stats.Shards.Select(s =>
-            $"partition {s.Shard}: entries read {s.EntriesRead}, applied {s.TicksProcessed}, duplicates {s.DuplicateTicks}, batches {s.BatchesFlushed}, flush failures {s.FlushFailures}"))
+            $"partition {s.Shard}: entries read {s.EntriesRead}, applied {s.TicksProcessed}, redelivered {s.RedeliveredTicks}, batches {s.BatchesFlushed}, flush failures {s.FlushFailures}"))
             + $"; pending snapshots {stats.PendingSnapshots}";
     }
 
