@@ -19,7 +19,7 @@ public sealed class CountingGrain : Grain, ICountingGrain, IStreamSubscriptionOb
     /// <inheritdoc />
     public Task OnNextAsync(TickBatch item, StreamSequenceToken? token = null)
     {
-        Interlocked.Add(ref s_delivered, item.Ticks.Length);
+        Interlocked.Add(ref s_delivered, item.TryCount(out var count) ? count : 0);
         return Task.CompletedTask;
     }
 

@@ -55,6 +55,8 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     private readonly List<int> _missingIds = [];
     private readonly bool[] _requested;
     private PartitionInstruments _instruments = null!;
+    private readonly List<DeliveredEvent> _events = [];
+    private Tick[] _ticks = [];
     private Tick[] _strictScratch = [];
     private ShardStatistics _shard = null!;
     private int _partition;
@@ -174,7 +176,8 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     public async Task OnNextAsync(IList<SequentialItem<TickBatch>> items)
     {
         FollowQueue();
-        if (CollectUnloaded(items))
+        Unpack(items);
+        if (CollectUnloaded())
         {
             await LoadAsync();
         }
@@ -182,22 +185,9 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         var nowUs = _time.MicrosecondsNow();
         _instruments.BeginDelivery();
         var delivered = 0;
-        foreach (var item in items)
+        foreach (var delivery in _events)
         {
-            _batches++;
-            _shard.EntriesRead++;
-            if (!item.Item.IsWellFormed)
-            {
-                // Not this build's tick layout (a producer of another version) or a cut payload: count it and go on.
-                _shard.ProcessingErrors++;
-                _observer.OnProcessingError(ProcessingError.Decode);
-                LogMalformed(_logger, _partition, item.Item.Payload.Length, item.Item.TickSize);
-                continue;
-            }
-
-            var token = item.Token;
-            var entry = token is null ? default : new StreamEntryId(token.SequenceNumber, token.EventIndex);
-            delivered += Apply(item.Item.Ticks, entry, nowUs);
+            delivered += Apply(_ticks.AsSpan(delivery.Start, delivery.Count), delivery.Entry, nowUs);
         }
 
         _instruments.EndDelivery();
@@ -224,20 +214,48 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     }
 
     /// <summary>
-    /// Notes the instruments of the delivery's owned ticks whose state is not loaded yet; returns whether there are any.
+    /// Unpacks the delivery's events into <see cref="_ticks"/>, one range per event in <see cref="_events"/>; a malformed
+    /// event (another build's tick layout, a cut payload) is counted and left out.
     /// </summary>
-    private bool CollectUnloaded(IList<SequentialItem<TickBatch>> items)
+    private void Unpack(IList<SequentialItem<TickBatch>> items)
     {
-        _missingTokens.Clear();
-        _missingIds.Clear();
-        foreach (var item in items)
+        _events.Clear();
+        var used = 0;
+        for (var i = 0; i < items.Count; i++)
         {
-            if (!item.Item.IsWellFormed)
+            var item = items[i];
+            _batches++;
+            _shard.EntriesRead++;
+            if (!item.Item.TryCount(out var count))
             {
+                _shard.ProcessingErrors++;
+                _observer.OnProcessingError(ProcessingError.Decode);
+                LogMalformed(_logger, _partition, item.Item.Payload.Length, item.Item.TickSize);
                 continue;
             }
 
-            var ticks = item.Item.Ticks;
+            if (_ticks.Length - used < count)
+            {
+                Array.Resize(ref _ticks, Math.Max(_ticks.Length * 2, used + count));
+            }
+
+            item.Item.CopyTo(_ticks.AsSpan(used, count));
+            var token = item.Token;
+            _events.Add(new DeliveredEvent(used, count, token is null ? default : new StreamEntryId(token.SequenceNumber, token.EventIndex)));
+            used += count;
+        }
+    }
+
+    /// <summary>
+    /// Notes the instruments of the delivery's owned ticks whose state is not loaded yet; returns whether there are any.
+    /// </summary>
+    private bool CollectUnloaded()
+    {
+        _missingTokens.Clear();
+        _missingIds.Clear();
+        foreach (var delivery in _events)
+        {
+            ReadOnlySpan<Tick> ticks = _ticks.AsSpan(delivery.Start, delivery.Count);
             var owned = OwnedPrefix(ticks);
             for (var i = 0; i < owned; i++)
             {
@@ -413,6 +431,9 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
             }
         }
     }
+
+    /// <summary>One event of a delivery: its ticks' range in <see cref="_ticks"/> and its stream entry.</summary>
+    private readonly record struct DeliveredEvent(int Start, int Count, StreamEntryId Entry);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: a malformed tick batch ({Bytes} bytes, tick size {TickSize}) was counted and skipped")]
     private static partial void LogMalformed(ILogger logger, int partition, int bytes, int tickSize);

@@ -13,7 +13,7 @@ namespace Ticker.Streaming.Protocol;
 /// <summary>
 /// The format of one queue entry (README of this project): <c>n</c> = stream namespace, <c>s</c> = stream key,
 /// <c>t</c> = when the producer wrote it (Unix µs), <c>p</c> = the producer's id (recognises its own entry after a lost
-/// reply), <c>z</c> = the size of one tick, <c>k</c> = the ticks in their raw <see cref="Tick"/> layout.
+/// reply), <c>z</c> = the size of one <see cref="Tick"/> (the layout), <c>k</c> = the ticks as a <see cref="TickPayload"/>.
 /// </summary>
 internal static class RedisTickEntry
 {
@@ -88,8 +88,7 @@ internal static class RedisTickEntry
 
         byte[] payload = ticks!;
         byte[] sizeText = size!;
-        if (!Utf8Parser.TryParse(sizeText, out int tickSize, out var consumed) || consumed != sizeText.Length
-            || tickSize <= 0 || payload.Length % tickSize != 0)
+        if (!Utf8Parser.TryParse(sizeText, out int tickSize, out var consumed) || consumed != sizeText.Length || tickSize <= 0)
         {
             reason = DeadLetterReason.BadPayloadSize;
             return false;
@@ -98,6 +97,12 @@ internal static class RedisTickEntry
         if (tickSize != Unsafe.SizeOf<Tick>())
         {
             reason = DeadLetterReason.TickSizeMismatch;
+            return false;
+        }
+
+        if (!TickPayload.TryCount(payload, out _))
+        {
+            reason = DeadLetterReason.BadPayloadSize;
             return false;
         }
 

@@ -6,7 +6,7 @@ public enum DeadLetterReason
     /// <summary>A field the format requires (<c>n</c>, <c>s</c>, <c>z</c>, <c>k</c>) is missing or empty.</summary>
     MissingField,
 
-    /// <summary>The tick size is not a positive number, or the payload is not a whole number of ticks.</summary>
+    /// <summary>The tick size is not a positive number, or the payload is not a whole tick payload (cut, or words beyond a tick).</summary>
     BadPayloadSize,
 
     /// <summary>The payload holds ticks of another layout (a producer of another build).</summary>

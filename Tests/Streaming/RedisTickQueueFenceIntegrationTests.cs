@@ -238,7 +238,7 @@ public sealed class RedisTickQueueFenceIntegrationTests(RedisServerFixture serve
         Assert.Equal(0, (await Db.StreamPendingAsync(Queue0, TickerKeys.ConsumerGroup)).PendingMessageCount);
     }
 
-    private static double Price(IBatchContainer container) => ((RedisTickBatchContainer)container).Batch.Ticks[0].LastPrice;
+    private static double Price(IBatchContainer container) => ((RedisTickBatchContainer)container).Batch.ToArray()[0].LastPrice;
 
     private static string Id(IBatchContainer container) => ((RedisTickBatchContainer)container).EntryId.ToString();
 

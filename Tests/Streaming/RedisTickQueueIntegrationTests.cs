@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -211,7 +212,7 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
         await Db.StreamAddAsync(Queue0, [new("n", "ticks"), new("s", "0"), new("z", 8), new("k", new byte[8])], messageId: "0-1");
         await receiver.Initialize(TimeSpan.FromSeconds(5), CancellationToken.None);
         await Db.StreamAddAsync(Queue0, [new("t", 1)]);
-        await Db.StreamAddAsync(Queue0, [new("n", "ticks"), new("s", "0"), new("z", 7), new("k", new byte[10])]);
+        await Db.StreamAddAsync(Queue0, [new("n", "ticks"), new("s", "0"), new("z", Unsafe.SizeOf<Tick>()), new("k", new byte[10])]);
         await Db.StreamAddAsync(Queue0, [new("n", "ticks"), new("s", "0"), new("z", 8), new("k", new byte[16])]);
         await Publish(adapter, 0, 100);
 
@@ -273,7 +274,7 @@ public sealed class RedisTickQueueIntegrationTests(RedisServerFixture server) : 
         Assert.Equal(2, _statistics.TrimmedUnread);
     }
 
-    private static double Price(IBatchContainer container) => ((RedisTickBatchContainer)container).Batch.Ticks[0].LastPrice;
+    private static double Price(IBatchContainer container) => ((RedisTickBatchContainer)container).Batch.ToArray()[0].LastPrice;
 
     private static QueueId QueueOf(RedisTickQueueAdapter adapter, int partition) =>
         new RedisTickQueueMapper(adapter.Name, Queues).GetQueueForStream(StreamId.Create(ITickPartitionGrain.StreamNamespace, partition));
