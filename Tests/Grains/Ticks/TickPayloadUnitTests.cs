@@ -5,11 +5,12 @@ using Ticker.Client.Synthetic;
 using Ticker.Grains.Instruments;
 using Ticker.Grains.Interfaces.Streams;
 using Ticker.Grains.Interfaces.Ticks;
+using Xunit.Abstractions;
 
 namespace Ticker.Tests.Grains.Ticks;
 
 /// <summary>The tick stream's packed payload: lossless, smaller for the modes that leave fields empty, and strict about what it accepts.</summary>
-public sealed class TickPayloadUnitTests
+public sealed class TickPayloadUnitTests(ITestOutputHelper output)
 {
     private static readonly Tick[] Market = SyntheticTicks(2_000);
 
@@ -43,12 +44,14 @@ public sealed class TickPayloadUnitTests
     [Theory]
     [InlineData(TickMode.Ltp, 0.15)]
     [InlineData(TickMode.Quote, 0.40)]
+    [InlineData(TickMode.Full, 1.05)]
     public void Ticks_of_modes_without_depth_take_a_fraction_of_the_raw_layout(TickMode mode, double atMost)
     {
         var ticks = Market.Where(t => t.Mode == mode).ToArray();
 
         var payload = TickPayload.Encode(ticks);
 
+        output.WriteLine($"{mode}: {(payload.Length - sizeof(int)) / (double)ticks.Length:F1} bytes per tick (raw layout {Unsafe.SizeOf<Tick>()})");
         Assert.NotEmpty(ticks);
         Assert.InRange(payload.Length, 1, atMost * ticks.Length * Unsafe.SizeOf<Tick>());
     }
