@@ -177,7 +177,7 @@ public sealed class ClusterIntegrationTests(ITestOutputHelper output)
         var garbage = new Dictionary<string, string>
         {
             [(string)(await database.StreamAddAsync(TickerKeys.InputStream(0), [new("n", "ticks"), new("s", "0")]))!] = "MissingField",
-            [(string)(await database.StreamAddAsync(TickerKeys.InputStream(0), [new("n", "ticks"), new("s", "0"), new("z", "7"), new("k", "12345678")]))!] = "BadPayloadSize",
+            [(string)(await database.StreamAddAsync(TickerKeys.InputStream(0), [new("n", "ticks"), new("s", "0"), new("z", "-1"), new("k", "12345678")]))!] = "BadPayloadSize",
             [(string)(await database.StreamAddAsync(TickerKeys.InputStream(0), [new("n", "ticks"), new("s", "0"), new("z", "1"), new("k", "x")]))!] = "TickSizeMismatch",
         };
         cluster.Log($"added {garbage.Count} garbage entries to tick:in:0");
