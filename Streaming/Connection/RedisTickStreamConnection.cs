@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using Ticker.Protocol.Redis;
 
 namespace Ticker.Streaming.Connection;
 
@@ -49,10 +50,7 @@ internal sealed class RedisTickStreamConnection : IAsyncDisposable
 
     private static async Task<IConnectionMultiplexer> ConnectAsync(string connectionString)
     {
-        var options = ConfigurationOptions.Parse(connectionString);
-
-        // Start even while Redis is down: commands fail (and are retried by the callers) until it is back.
-        options.AbortOnConnectFail = false;
-        return await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+        // Starts even while Redis is down: commands fail (and are retried by the callers) until it is back.
+        return await ConnectionMultiplexer.ConnectAsync(RedisConfiguration.ParseForService(connectionString)).ConfigureAwait(false);
     }
 }
