@@ -16,8 +16,7 @@ public static class RedisConfiguration
     /// .NET thread pool (<see cref="SocketManager.ThreadPool"/>) instead of StackExchange.Redis' own pool of dedicated
     /// threads. Every caller of the service is asynchronous, so the thread pool is never starved by blocked callers,
     /// and handing each reply from a dedicated thread to the thread pool cost more than the work on a small machine:
-    /// on 2 cores the load test's baseline.max went from 72–73 k to 127–144 k ticks/s and a silo at 1 k ticks/s from
-    /// 0.87–0.94 to 0.69–0.72 cores (PERFORMANCE.md).
+    /// on 2 cores the load test's baseline.max went from 72–73 k to 109–144 k ticks/s (PERFORMANCE.md).
     /// </summary>
     /// <param name="connectionString">For example <c>127.0.0.1:6379</c> or <c>redis:6380,password=…,ssl=true</c>.</param>
     /// <returns>The options.</returns>
