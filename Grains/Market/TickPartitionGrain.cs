@@ -57,7 +57,6 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     private PartitionInstruments _instruments = null!;
     private readonly List<DeliveredEvent> _events = [];
     private Tick[] _ticks = [];
-    private Tick[] _strictScratch = [];
     private ShardStatistics _shard = null!;
     private int _partition;
     private bool _leaving;
@@ -307,7 +306,7 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
     /// </summary>
     /// <returns>How many of the event's ticks this partition owns (delivered once the delivery completes).</returns>
     /// <remarks>Allocates nothing per tick.</remarks>
-    private int Apply(ReadOnlySpan<Tick> ticks, StreamEntryId entry, long nowUs)
+    private int Apply(Span<Tick> ticks, StreamEntryId entry, long nowUs)
     {
         var nowSeconds = nowUs / 1_000_000;
         var owned = OwnedPrefix(ticks);
@@ -381,20 +380,15 @@ public sealed partial class TickPartitionGrain : Grain, ITickPartitionGrain, ISt
         }
     }
 
-    private bool RejectedByStrictValidation(ReadOnlySpan<Tick> ticks, long nowSeconds)
+    /// <summary>Strict validation of the event's owned ticks (in the delivery's own buffer; strict mode never changes them).</summary>
+    private bool RejectedByStrictValidation(Span<Tick> ticks, long nowSeconds)
     {
         if (_validator.Mode != ValidationMode.Strict)
         {
             return false;
         }
 
-        if (_strictScratch.Length < ticks.Length)
-        {
-            _strictScratch = new Tick[ticks.Length];
-        }
-
-        ticks.CopyTo(_strictScratch);
-        var result = _validator.ValidateBatch(_strictScratch.AsSpan(0, ticks.Length), nowSeconds, _reasonCounts);
+        var result = _validator.ValidateBatch(ticks, nowSeconds, _reasonCounts);
         ReportInvalid();
         if (!result.Rejected)
         {
